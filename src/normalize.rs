@@ -1,0 +1,147 @@
+//! Normalisation for matching. The original text is never changed: every normalised line keeps a
+//! map from its characters back to the original characters, so evidence quotes the report as
+//! written while rules match one canonical form.
+
+/// A line folded for matching, with the position of each folded character in the original line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folded {
+    /// The folded text that rules match against.
+    pub text: String,
+    /// `origin[i]` is the char index in the original of the i-th char of `text`; one extra entry
+    /// holds the original length so that end positions map too.
+    pub origin: Vec<u32>,
+}
+
+/// Fold one character: full-width ASCII forms become half-width (（→(, ，→,, ：→:, ０→0), and every
+/// kind of space (ideographic, no-break, thin, tab) becomes a plain space. Returns `None` for
+/// characters that carry nothing for matching (zero-width spaces, BOM, soft hyphen).
+pub fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\t' => ' ',
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => return None,
+        '\u{FF61}' => '。',
+        '\u{FF64}' => '、',
+        '\u{FF62}' => '「',
+        '\u{FF63}' => '」',
+        _ => c,
+    })
+}
+
+/// Fold a whole line (no line breaks inside).
+pub fn fold(line: &str) -> Folded {
+    let mut text = String::with_capacity(line.len());
+    let mut origin = Vec::with_capacity(line.len() / 2 + 1);
+    let mut n = 0u32;
+    for c in line.chars() {
+        if let Some(f) = fold_char(c) {
+            text.push(f);
+            origin.push(n);
+        }
+        n += 1;
+    }
+    origin.push(n);
+    Folded { text, origin }
+}
+
+/// Split text into lines, accepting LF, CRLF and lone CR line ends.
+pub fn lines(text: &str) -> Vec<&str> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        match rest.find(['\n', '\r']) {
+            Some(i) => {
+                out.push(&rest[..i]);
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[i + skip..];
+            }
+            None => {
+                out.push(rest);
+                rest = "";
+            }
+        }
+    }
+    out
+}
+
+/// Value of a Chinese numeral as used in headings (一 … 九十九), or of ASCII digits.
+pub fn numeral_value(s: &str) -> Option<u32> {
+    if let Ok(n) = s.parse::<u32>() {
+        return Some(n);
+    }
+    let digit = |c: char| "〇一二三四五六七八九".find(c).map(|i| (i / 3) as u32);
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [a] if *a == '十' => Some(10),
+        [a] => digit(*a).filter(|&d| d > 0),
+        ['十', b] => digit(*b).map(|d| 10 + d),
+        [a, '十'] => digit(*a).map(|d| d * 10),
+        [a, '十', b] => Some(digit(*a)? * 10 + digit(*b)?),
+        _ => None,
+    }
+}
+
+/// Value of a year written in Chinese digits (二〇二三, 二零二三).
+pub fn chinese_year(s: &str) -> Option<i32> {
+    let mut y = 0i32;
+    let mut count = 0;
+    for c in s.chars() {
+        let d = match c {
+            '〇' | '零' | '○' | 'Ｏ' | 'O' => 0,
+            _ => "〇一二三四五六七八九".find(c).map(|i| (i / 3) as i32)?,
+        };
+        y = y * 10 + d;
+        count += 1;
+    }
+    (count == 4).then_some(y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_full_width_forms_and_spaces() {
+        let f = fold("（一）２０２３年，加强统筹：\u{3000}一是");
+        assert_eq!(f.text, "(一)2023年,加强统筹: 一是");
+        assert_eq!(f.origin.len(), f.text.chars().count() + 1);
+    }
+
+    #[test]
+    fn folding_is_idempotent() {
+        let once = fold("ＡＢＣ　１２．５％，（２）\u{00A0}x").text;
+        assert_eq!(fold(&once).text, once);
+    }
+
+    #[test]
+    fn zero_width_characters_are_dropped_and_positions_kept() {
+        let f = fold("法\u{200B}治");
+        assert_eq!(f.text, "法治");
+        assert_eq!(f.origin, vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn splits_every_line_ending() {
+        assert_eq!(lines("a\r\nb\rc\nd"), vec!["a", "b", "c", "d"]);
+        assert_eq!(lines("\u{FEFF}a\n\nb\n"), vec!["a", "", "b"]);
+    }
+
+    #[test]
+    fn reads_heading_numerals() {
+        assert_eq!(numeral_value("一"), Some(1));
+        assert_eq!(numeral_value("十"), Some(10));
+        assert_eq!(numeral_value("十二"), Some(12));
+        assert_eq!(numeral_value("二十"), Some(20));
+        assert_eq!(numeral_value("二十三"), Some(23));
+        assert_eq!(numeral_value("12"), Some(12));
+        assert_eq!(numeral_value("是"), None);
+    }
+
+    #[test]
+    fn reads_chinese_years() {
+        assert_eq!(chinese_year("二〇二三"), Some(2023));
+        assert_eq!(chinese_year("二零二一"), Some(2021));
+        assert_eq!(chinese_year("二〇二"), None);
+    }
+}

@@ -1,0 +1,770 @@
+//! The report model. The text is cut into blocks — one per line, and a line is cut again where a
+//! top-level heading starts after a sentence end — and every block is classified as web chrome,
+//! title, heading or body. Headings form the outline; metadata (title, unit, year, publication
+//! date) is read from the blocks. Rules see only title and body blocks, never chrome.
+
+use crate::normalize::{self, Folded, chinese_year, fold, numeral_value};
+use regex::Regex;
+use std::fmt;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// One block of the report: a line of the original, or part of one.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// 1-based line number in the original text.
+    pub line: usize,
+    /// The block as written (trimmed).
+    pub text: String,
+    /// The block folded for matching, with the way back to `text`.
+    pub folded: Folded,
+    pub kind: BlockKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockKind {
+    /// Web-page or document-sharing chrome: navigation, metadata boxes, banners, related links.
+    Chrome,
+    Title,
+    Heading(Heading),
+    Body,
+}
+
+/// A numbered heading of the outline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// Depth by numbering style: 一、=1, （一）=2, 1.=3, （1）=4, ①=5; Markdown `#` by its count.
+    pub rank: u8,
+    /// The heading's number within its style (一 → 1), when it has one.
+    pub number: Option<u32>,
+    /// The marker as it appears in the folded text, e.g. `(二)`.
+    pub marker: String,
+    /// Folded heading text after the marker, up to the first sentence end.
+    pub title: String,
+    /// Byte offset in the folded block where the text after the title begins.
+    pub body_start: usize,
+}
+
+impl Heading {
+    /// Longest heading title that is matched as a heading; a longer first sentence is a numbered
+    /// paragraph (an item), which still counts for the outline.
+    pub const MAX_TITLE_CHARS: usize = 50;
+
+    pub fn is_titled(&self) -> bool {
+        self.title.chars().count() <= Self::MAX_TITLE_CHARS
+    }
+}
+
+/// A calendar date as found in page metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Date {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date { year, month, day })
+    }
+}
+
+/// Where the report year was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum YearSource {
+    Title,
+    Opening,
+    Body,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub title_line: Option<usize>,
+    pub unit: Option<String>,
+    pub year: Option<i32>,
+    pub year_source: Option<YearSource>,
+    pub published: Option<Date>,
+    pub published_line: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub blocks: Vec<Block>,
+    pub meta: Meta,
+    /// Blocks after this index are trailing chrome (related links, footer).
+    body_end: usize,
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in pattern compiles")
+}
+
+static TOP_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([一二三四五六七八九十]{1,3})[、.]\s*"));
+static PART_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^第([一二三四五六七八九十]{1,3})(?:部分|章)[、.:\s]*"));
+static PAREN_CN_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)[、.]?\s*"));
+static ARABIC_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{1,2})[、.]\s*"));
+static PAREN_ARABIC_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:\(\s*(\d{1,2})\s*\)|(\d{1,2})\))\s*"));
+static CIRCLED_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([①-⑳⑴-⒇])\s*"));
+static MARKDOWN_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(#{1,6})\s+"));
+/// A top-level or second-level heading that starts after a sentence end inside a line.
+static MIDLINE_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"。\s*(\(?)([一二三四五六七八九十]{1,3})(?:、|\))"));
+static SENTENCE_END: &[char] = &['。', '!', '?', ';', '…'];
+/// Characters a line may end with when its sentence is complete; a page number glued to the
+/// next line follows a line that ends otherwise.
+static LINE_CLOSERS: &[char] = &[
+    '。', '!', '?', ';', ':', '…', '”', '"', '’', ')', '》', '」', '』', '】', '！', '？', '；', '：', '）',
+];
+
+/// Lines that are web-page chrome wherever they stand, when short.
+static CHROME: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"^(?:关怀版|无障碍|长者模式|适老化|繁體|简体版|您当前所在位置|您现在的位置|您的位置|当前位置|首页\s*[>>»/]|",
+        r"访问量|浏览次数|浏览量|点击数|阅读次数|索引号|发布机构|组配分类|主题分类|主题词|信息来源|来源\s*:|文号\s|",
+        r"打印本页|【?打印|关闭窗口|【?关闭|扫一扫|分享到|字号|【?字体|相关文章|相关链接|相关阅读|上一篇|下一篇|",
+        r"版权所有|主办单位|承办单位|网站标识码|网站地图|联系我们|今天是|发布日期|发布时间|更新时间|生成日期|作者\s*:|",
+        r"本文档|文档由|用户上传|下载文档|立即下载|点击下载|免费下载|文档贡献者|原创力文档|道客巴巴|豆丁网|百度文库|",
+        r"第\s*\d+\s*页|[-—\s]*\d{1,3}[-—\s]*$|\d{1,3}\s*/\s*\d{1,3}$)",
+    ))
+});
+static CHROME_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"ICP备|网站标识码|公网安备|仅供.{0,6}(?:学习|参考|交流)|共\s*\d+\s*页|首页\s*>|访问量\s*:|浏览次数\s*:")
+});
+/// Lines that open the trailer of a web page: everything after them is chrome.
+static TRAILER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:【?相关(?:文章|链接|阅读|新闻|文件)|上一篇|下一篇|打印本页|【?打印|关闭窗口)"));
+const CHROME_MAX_CHARS: usize = 100;
+
+static TITLE_WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"法治|法制|依法行政|依法治"));
+static TITLE_KIND: LazyLock<Regex> = LazyLock::new(|| re(r"报告|总结|情况"));
+static UNIT_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:政府|委员会|办公室|局|委|镇|乡|街道|办事处|管委会|院|厅|中心|部|小组|公司|署|所)$")
+});
+static UNIT_BEFORE_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(.+?)\s*(?:关于|(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年)"));
+static UNIT_AFTER_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:关于)?(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?\s*(.+?)(?:法治政府建设|法治建设|依法行政|法治)")
+});
+static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年"));
+/// Spans whose years are not the report's: cited documents and year ranges.
+static NOT_REPORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"《[^》]*》|(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年?\s*[-—–~～至到]+\s*(?:\d{4}|[一二三四五六七八九〇零○]{4})")
+});
+static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?:^|[\s|:])(发布日期|发布时间|生成日期|更新时间|日期)\s*[:]?\s*",
+        r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+    ))
+});
+static INLINE_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[。;:!?,])\s*(?:[一二三四五六七八九十]{1,3}是|[①-⑳]|\(\d{1,2}\))"));
+
+/// Byte offset of the `n`-th char of `s` (or `s.len()`).
+fn byte_at(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+}
+
+/// Char index of a byte offset of `s`.
+fn char_at(s: &str, byte: usize) -> usize {
+    s[..byte].chars().count()
+}
+
+impl Block {
+    fn new(line: usize, text: &str) -> Block {
+        Block { line, text: text.to_string(), folded: fold(text), kind: BlockKind::Body }
+    }
+
+    pub fn heading(&self) -> Option<&Heading> {
+        match &self.kind {
+            BlockKind::Heading(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    pub fn is_content(&self) -> bool {
+        self.kind != BlockKind::Chrome
+    }
+
+    /// Characters of content in the block.
+    pub fn chars(&self) -> usize {
+        self.folded.text.chars().count()
+    }
+
+    /// Number of inline enumerated items (一是…, ①, (1)) in the block.
+    pub fn inline_items(&self) -> usize {
+        INLINE_ITEM.find_iter(&self.folded.text).count()
+    }
+
+    /// Byte ranges of the sentences of the folded text.
+    pub fn sentences(&self) -> Vec<Range<usize>> {
+        let t = &self.folded.text;
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, c) in t.char_indices() {
+            if SENTENCE_END.contains(&c) {
+                let end = i + c.len_utf8();
+                if t[start..end].trim().chars().count() > 1 {
+                    out.push(start..end);
+                }
+                start = end;
+            }
+        }
+        if t[start..].trim().chars().count() > 0 {
+            out.push(start..t.len());
+        }
+        out
+    }
+
+    /// The original text behind a byte range of the folded text.
+    pub fn original(&self, folded: Range<usize>) -> &str {
+        let f = &self.folded;
+        let a = f.origin[char_at(&f.text, folded.start)] as usize;
+        let b = f.origin[char_at(&f.text, folded.end)] as usize;
+        &self.text[byte_at(&self.text, a)..byte_at(&self.text, b)]
+    }
+
+    /// A short quote of the original around a match (a byte range of the folded text): the
+    /// sentence holding it, cut to `max` characters around the match.
+    pub fn quote(&self, m: Range<usize>, max: usize) -> String {
+        let t = &self.folded.text;
+        let start = t[..m.start].rfind(SENTENCE_END).map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
+        let end = t[m.end..].find(SENTENCE_END).map_or(t.len(), |i| {
+            let e = m.end + i;
+            e + t[e..].chars().next().map_or(0, char::len_utf8)
+        });
+        let sentence = self.original(start..end).trim();
+        let n = sentence.chars().count();
+        if n <= max {
+            return sentence.to_string();
+        }
+        // Window around the match, in original chars.
+        let before = self.original(start..m.start).trim_start().chars().count();
+        let from = before.saturating_sub(max / 4);
+        let mut q: String = sentence.chars().skip(from).take(max).collect();
+        if from > 0 {
+            q.insert(0, '…');
+        }
+        if from + max < n {
+            q.push('…');
+        }
+        q
+    }
+}
+
+/// The heading marker at the start of a folded block, if any: (rank, number, marker length).
+fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
+    let cn = |m: &regex::Captures| numeral_value(&m[1]);
+    if let Some(m) = MARKDOWN_MARKER.captures(t) {
+        let len = m[0].len();
+        // `## 一、…`: the Chinese marker decides the rank, the hashes are formatting.
+        if let Some((rank, number, inner)) = heading_marker(&t[len..]).filter(|h| h.0 < 6) {
+            return Some((rank, number, len + inner));
+        }
+        return Some((m[1].len() as u8, None, len));
+    }
+    if let Some(m) = TOP_MARKER.captures(t).or_else(|| PART_MARKER.captures(t)) {
+        return Some((1, cn(&m), m[0].len()));
+    }
+    if let Some(m) = PAREN_CN_MARKER.captures(t) {
+        return Some((2, cn(&m), m[0].len()));
+    }
+    if let Some(m) = ARABIC_MARKER.captures(t) {
+        let rest = &t[m[0].len()..];
+        // `1.5万`, `12.3%`: a number, not a heading.
+        if rest.starts_with(|c: char| c.is_ascii_digit()) || m[0].ends_with('.') && rest.is_empty() {
+            return None;
+        }
+        return Some((3, m[1].parse().ok(), m[0].len()));
+    }
+    if let Some(m) = PAREN_ARABIC_MARKER.captures(t) {
+        let n = m.get(1).or(m.get(2)).and_then(|g| g.as_str().parse().ok());
+        return Some((4, n, m[0].len()));
+    }
+    if let Some(m) = CIRCLED_MARKER.captures(t) {
+        let c = m[1].chars().next()?;
+        let n = if ('①'..='⑳').contains(&c) { c as u32 - '①' as u32 + 1 } else { c as u32 - '⑴' as u32 + 1 };
+        return Some((5, Some(n), m[0].len()));
+    }
+    None
+}
+
+/// The heading's title (up to the first sentence end) and the length of text it takes.
+fn heading_title(rest: &str) -> (String, usize) {
+    let end = rest.find(['。', '!', '?', ';', ':']).unwrap_or(rest.len());
+    let taken = rest[end..].chars().next().map_or(end, |c| end + c.len_utf8());
+    (rest[..end].trim().trim_end_matches([',', '、']).to_string(), taken)
+}
+
+fn is_chrome(b: &Block) -> bool {
+    let t = b.folded.text.trim();
+    t.chars().count() <= CHROME_MAX_CHARS && (CHROME.is_match(t) || CHROME_ANYWHERE.is_match(t))
+}
+
+/// Cut a line where a heading starts after a sentence end, if its number follows the last one
+/// seen at its rank (so that a stray `。二、` inside a quotation does not start a part).
+fn split_line(line: &str, last_number: &mut [u32; 2]) -> Vec<String> {
+    let folded = fold(line);
+    let mut cuts = Vec::new();
+    for m in MIDLINE_HEADING.captures_iter(&folded.text) {
+        let rank = if m[1].is_empty() { 0 } else { 1 };
+        let Some(n) = numeral_value(&m[2]) else { continue };
+        if n == last_number[rank] + 1 && n > 1 {
+            last_number[rank] = n;
+            if rank == 0 {
+                last_number[1] = 0;
+            }
+            let at = m.get(1).unwrap().start();
+            cuts.push(folded.origin[char_at(&folded.text, at)] as usize);
+        }
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    for c in cuts {
+        let b = byte_at(line, c);
+        out.push(line[from..b].to_string());
+        from = b;
+    }
+    out.push(line[from..].to_string());
+    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// Years named in folded text, outside cited documents and year ranges, with their byte offsets.
+pub fn years_in(text: &str) -> Vec<(i32, usize)> {
+    let excluded: Vec<Range<usize>> = NOT_REPORT_YEAR.find_iter(text).map(|m| m.range()).collect();
+    YEAR.captures_iter(text)
+        .filter_map(|c| {
+            let g = c.get(1)?;
+            if excluded.iter().any(|r| r.contains(&g.start())) {
+                return None;
+            }
+            let y = g.as_str().parse().ok().or_else(|| chinese_year(g.as_str()))?;
+            (2000..=2099).contains(&y).then_some((y, g.start()))
+        })
+        .collect()
+}
+
+impl Report {
+    pub fn parse(text: &str) -> Report {
+        let mut blocks = Vec::new();
+        let mut last_number = [0u32; 2];
+        for (i, line) in normalize::lines(text).into_iter().enumerate() {
+            for piece in split_line(line.trim(), &mut last_number) {
+                let mut b = Block::new(i + 1, &piece);
+                if let Some((1, Some(n), _)) = heading_marker(&b.folded.text) {
+                    last_number = [n, 0];
+                } else if let Some((2, Some(n), _)) = heading_marker(&b.folded.text) {
+                    last_number[1] = n;
+                }
+                if is_chrome(&b) {
+                    b.kind = BlockKind::Chrome;
+                }
+                blocks.push(b);
+            }
+        }
+        let body_end = trailer_start(&blocks);
+        for b in &mut blocks[body_end..] {
+            b.kind = BlockKind::Chrome;
+        }
+        classify_headings(&mut blocks[..body_end]);
+        let mut report = Report { blocks, meta: Meta::default(), body_end };
+        report.read_meta();
+        report
+    }
+
+    /// Indices of the content blocks (title and body), in order.
+    pub fn content(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.body_end).filter(|&i| self.blocks[i].is_content())
+    }
+
+    /// Indices of the body blocks (content without the title).
+    pub fn body(&self) -> impl Iterator<Item = usize> + '_ {
+        self.content().filter(|&i| self.blocks[i].kind != BlockKind::Title)
+    }
+
+    pub fn headings(&self) -> impl Iterator<Item = (usize, &Heading)> + '_ {
+        (0..self.body_end).filter_map(|i| self.blocks[i].heading().map(|h| (i, h)))
+    }
+
+    /// Outline level of a heading rank: 1 for the highest rank the report uses, and so on.
+    pub fn level_of(&self, rank: u8) -> u8 {
+        let mut ranks: Vec<u8> = self.headings().map(|(_, h)| h.rank).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        ranks.iter().position(|&r| r == rank).map_or(0, |p| p as u8 + 1)
+    }
+
+    pub fn first_heading(&self) -> Option<usize> {
+        self.headings().next().map(|(i, _)| i)
+    }
+
+    /// The blocks of the section a heading opens: up to the next heading of the same or a higher
+    /// level, or the end of the body.
+    pub fn section(&self, heading: usize) -> Range<usize> {
+        let Some(rank) = self.blocks[heading].heading().map(|h| h.rank) else {
+            return heading..heading + 1;
+        };
+        let end = (heading + 1..self.body_end)
+            .find(|&j| self.blocks[j].heading().is_some_and(|h| h.rank <= rank))
+            .unwrap_or(self.body_end);
+        heading..end
+    }
+
+    pub fn body_end(&self) -> usize {
+        self.body_end
+    }
+
+    /// Body blocks before the first heading (the opening).
+    pub fn opening(&self) -> Vec<usize> {
+        let stop = self.first_heading().unwrap_or(self.body_end);
+        self.body().filter(|&i| i < stop).collect()
+    }
+
+    fn read_meta(&mut self) {
+        let title = find_title(&self.blocks, self.body_end);
+        let mut meta = Meta::default();
+        if let Some(range) = &title {
+            for i in range.clone() {
+                self.blocks[i].kind = BlockKind::Title;
+            }
+            let parts: Vec<&str> = range.clone().map(|i| self.blocks[i].text.as_str()).collect();
+            meta.title = Some(parts.join(" "));
+            meta.title_line = Some(self.blocks[range.start].line);
+            let folded: Vec<&str> = range.clone().map(|i| self.blocks[i].folded.text.as_str()).collect();
+            meta.unit = unit_from_title(&folded);
+            if let Some((y, _)) = years_in(&folded.join(" ")).first() {
+                meta.year = Some(*y);
+                meta.year_source = Some(YearSource::Title);
+            }
+        }
+        if meta.year.is_none() {
+            let opening = self.opening();
+            if let Some(y) = opening.iter().take(3).find_map(|&i| years_in(&self.blocks[i].folded.text).first().copied()) {
+                meta.year = Some(y.0);
+                meta.year_source = Some(YearSource::Opening);
+            }
+        }
+        if meta.year.is_none() {
+            let mut counts = std::collections::BTreeMap::new();
+            for i in self.body() {
+                for (y, _) in years_in(&self.blocks[i].folded.text) {
+                    *counts.entry(y).or_insert(0usize) += 1;
+                }
+            }
+            // Most mentioned; on a tie the earlier year (plans name the later one).
+            if let Some((y, _)) = counts.iter().max_by_key(|(y, n)| (**n, -**y)) {
+                meta.year = Some(*y);
+                meta.year_source = Some(YearSource::Body);
+            }
+        }
+        if meta.unit.is_none() {
+            meta.unit = self.unit_from_signature();
+        }
+        if let Some((date, line)) = self.publication_date() {
+            meta.published = Some(date);
+            meta.published_line = Some(line);
+        }
+        self.meta = meta;
+    }
+
+    /// The signature at the end of a report: a unit's name on a line of its own, before a date.
+    fn unit_from_signature(&self) -> Option<String> {
+        let body: Vec<usize> = self.body().collect();
+        body.iter().rev().take(3).find_map(|&i| {
+            let t = self.blocks[i].folded.text.trim();
+            (t.chars().count() <= 30 && UNIT_SUFFIX.is_match(t) && !t.contains(['。', ',', ':']))
+                .then(|| self.blocks[i].text.trim().to_string())
+        })
+    }
+
+    /// The publication date from page metadata: labelled dates in chrome or near the top, the most
+    /// specific label first. A site clock (`今天是…`) has no such label.
+    fn publication_date(&self) -> Option<(Date, usize)> {
+        const LABELS: [&str; 5] = ["发布日期", "发布时间", "生成日期", "更新时间", "日期"];
+        let mut best: Option<(usize, Date, usize)> = None;
+        for (i, b) in self.blocks.iter().enumerate() {
+            if b.kind != BlockKind::Chrome && i >= 6 {
+                continue;
+            }
+            for c in PUBLISHED.captures_iter(&b.folded.text) {
+                let rank = LABELS.iter().position(|l| *l == &c[1]).unwrap_or(LABELS.len());
+                let Some(date) = Date::new(c[2].parse().ok()?, c[3].parse().ok()?, c[4].parse().ok()?) else {
+                    continue;
+                };
+                if best.is_none_or(|(r, _, _)| rank < r) {
+                    best = Some((rank, date, b.line));
+                }
+            }
+        }
+        best.map(|(_, d, l)| (d, l))
+    }
+}
+
+/// Where the trailing chrome of a web page begins: the first trailer line (related links, print
+/// and close buttons) after some content.
+fn trailer_start(blocks: &[Block]) -> usize {
+    let mut seen_content = 0;
+    for (i, b) in blocks.iter().enumerate() {
+        if seen_content >= 3 && b.chars() <= 40 && TRAILER.is_match(b.folded.text.trim()) {
+            return i;
+        }
+        if b.kind != BlockKind::Chrome && b.chars() >= 8 {
+            seen_content += 1;
+        }
+    }
+    blocks.len()
+}
+
+fn classify_headings(blocks: &mut [Block]) {
+    let mut previous: Option<usize> = None; // previous content block
+    for i in 0..blocks.len() {
+        if blocks[i].kind == BlockKind::Chrome {
+            continue;
+        }
+        if let Some((rank, number, len)) = heading_marker(&blocks[i].folded.text) {
+            if rank == 3 && previous.is_some_and(|p| ends_mid_sentence(&blocks[p])) {
+                // A page number glued to a sentence broken across pages: drop it from the folded text.
+                let f = &blocks[i].folded;
+                let skip = char_at(&f.text, len);
+                blocks[i].folded = Folded { text: f.text[len..].to_string(), origin: f.origin[skip..].to_vec() };
+            } else {
+                let t = &blocks[i].folded.text;
+                let marker = t[..len].trim().to_string();
+                let (title, taken) = heading_title(&t[len..]);
+                blocks[i].kind = BlockKind::Heading(Heading { rank, number, marker, title, body_start: len + taken });
+            }
+        }
+        previous = Some(i);
+    }
+}
+
+/// A body block whose sentence runs on into the next line.
+fn ends_mid_sentence(b: &Block) -> bool {
+    b.kind == BlockKind::Body
+        && b.chars() >= 6
+        && !b.text.trim_end().ends_with(LINE_CLOSERS)
+        && !b.folded.text.trim_end().ends_with(LINE_CLOSERS)
+}
+
+fn is_title_candidate(t: &str) -> bool {
+    let t = t.trim_start_matches('#').trim();
+    t.chars().count() <= 90
+        && TITLE_WORDS.is_match(t)
+        && TITLE_KIND.is_match(t)
+        && !t.contains("现将")
+        && !t.contains("如下")
+        && !t.ends_with(['。', ':', ','])
+        && t.matches('。').count() == 0
+}
+
+/// The title: among the first content blocks before the first heading, a short line naming the
+/// rule of law and a report; a unit's name on the line above belongs to it.
+fn find_title(blocks: &[Block], body_end: usize) -> Option<Range<usize>> {
+    let content: Vec<usize> = (0..body_end).filter(|&i| blocks[i].is_content()).take(8).collect();
+    for (k, &i) in content.iter().enumerate() {
+        let b = &blocks[i];
+        let t = b.folded.text.trim();
+        if heading_marker(t).is_some_and(|h| h.0 < 6 || !t.starts_with('#')) {
+            break;
+        }
+        if !is_title_candidate(t) {
+            continue;
+        }
+        let mut start = i;
+        if k > 0 {
+            let p = content[k - 1];
+            let pt = blocks[p].folded.text.trim();
+            if p + 1 == i && pt.chars().count() <= 40 && UNIT_SUFFIX.is_match(pt) && !pt.contains(['。', ',', ':', ';']) {
+                start = p;
+            }
+        }
+        let mut end = i + 1;
+        if let Some(&n) = content.get(k + 1) {
+            let nt = blocks[n].folded.text.trim();
+            if n == i + 1 && !t.ends_with("报告") && nt.chars().count() <= 20 && nt.ends_with("报告") {
+                end = n + 1;
+            }
+        }
+        return Some(start..end);
+    }
+    None
+}
+
+fn unit_from_title(lines: &[&str]) -> Option<String> {
+    let clean = |s: &str| s.trim_start_matches('#').trim().to_string();
+    if lines.len() > 1 && UNIT_SUFFIX.is_match(lines[0].trim()) {
+        return Some(clean(lines[0]));
+    }
+    let title = clean(&lines.join(""));
+    if let Some(c) = UNIT_BEFORE_TITLE.captures(&title) {
+        return Some(c[1].trim().to_string());
+    }
+    UNIT_AFTER_YEAR.captures(&title).map(|c| c[1].trim().to_string()).filter(|u| !u.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(r: &Report) -> Vec<String> {
+        r.blocks
+            .iter()
+            .map(|b| match &b.kind {
+                BlockKind::Chrome => "chrome".into(),
+                BlockKind::Title => "title".into(),
+                BlockKind::Body => "body".into(),
+                BlockKind::Heading(h) => format!("h{}:{}", h.rank, h.title),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parses_every_numbering_style() {
+        let r = Report::parse("一、总体情况\n（一）加强统筹。一是强化安排。\n1.会前学法\n（1）专题讲座\n①旁听庭审\n(二)半角括号");
+        assert_eq!(
+            kinds(&r),
+            ["h1:总体情况", "h2:加强统筹", "h3:会前学法", "h4:专题讲座", "h5:旁听庭审", "h2:半角括号"]
+        );
+        assert_eq!(r.blocks[1].heading().unwrap().number, Some(1));
+        assert_eq!(r.blocks[5].heading().unwrap().number, Some(2));
+    }
+
+    #[test]
+    fn heading_with_body_on_the_same_line_ends_at_the_first_sentence_end() {
+        let r = Report::parse("（一）加强统筹谋划。一是强化工作安排。二是强化督导。");
+        let h = r.blocks[0].heading().unwrap();
+        assert_eq!(h.title, "加强统筹谋划");
+        assert_eq!(r.blocks[0].inline_items(), 2);
+    }
+
+    #[test]
+    fn splits_a_top_level_heading_that_starts_mid_line() {
+        let r = Report::parse("一、工作情况\n全年办结案件十件。二、存在的问题\n一是队伍薄弱。");
+        assert_eq!(kinds(&r), ["h1:工作情况", "body", "h1:存在的问题", "body"]);
+        assert_eq!(r.blocks[2].line, 2);
+        assert_eq!(r.blocks[2].text, "二、存在的问题");
+    }
+
+    #[test]
+    fn does_not_split_on_a_number_out_of_sequence() {
+        let r = Report::parse("一、工作情况\n引用原文。五、其他\n");
+        assert_eq!(kinds(&r), ["h1:工作情况", "body"]);
+    }
+
+    #[test]
+    fn a_page_number_glued_into_a_sentence_is_not_a_heading() {
+        let r = Report::parse("（一）执法监督\n全年开展专项督查\n3、行政执法人员持证上岗。\n2、规范执法\n");
+        assert_eq!(kinds(&r)[..3], ["h2:执法监督", "body", "body"]);
+        assert_eq!(r.blocks[2].folded.text, "行政执法人员持证上岗。");
+        assert_eq!(r.blocks[3].heading().unwrap().number, Some(2));
+    }
+
+    #[test]
+    fn decimals_and_years_are_not_headings() {
+        let r = Report::parse("1.5万人次参加培训。\n2023年工作情况");
+        assert_eq!(kinds(&r), ["body", "body"]);
+    }
+
+    #[test]
+    fn tolerates_skipped_and_repeated_numbers() {
+        let r = Report::parse("一、甲\n三、乙\n三、丙");
+        let numbers: Vec<_> = r.headings().map(|(_, h)| h.number).collect();
+        assert_eq!(numbers, [Some(1), Some(3), Some(3)]);
+        assert_eq!(r.section(1), 1..2);
+    }
+
+    #[test]
+    fn sections_run_to_the_next_heading_of_the_same_or_higher_level() {
+        let r = Report::parse("一、甲\n（一）子\n正文\n二、乙\n正文");
+        assert_eq!(r.section(0), 0..3);
+        assert_eq!(r.section(1), 1..3);
+        assert_eq!(r.section(3), 3..5);
+    }
+
+    #[test]
+    fn reads_title_unit_and_year() {
+        let r = Report::parse("青岚县人民政府关于2022年度法治政府建设情况的报告\n2022年，我县……");
+        assert_eq!(r.meta.title.as_deref(), Some("青岚县人民政府关于2022年度法治政府建设情况的报告"));
+        assert_eq!(r.meta.unit.as_deref(), Some("青岚县人民政府"));
+        assert_eq!(r.meta.year, Some(2022));
+        assert_eq!(r.meta.year_source, Some(YearSource::Title));
+    }
+
+    #[test]
+    fn a_unit_line_above_the_title_joins_it() {
+        let r = Report::parse("梧桐镇法治建设领导小组办公室\n关于2021年度法治政府建设工作的报告\n正文。");
+        assert_eq!(r.meta.unit.as_deref(), Some("梧桐镇法治建设领导小组办公室"));
+        assert_eq!(r.meta.year, Some(2021));
+        assert_eq!(r.blocks[1].kind, BlockKind::Title);
+    }
+
+    #[test]
+    fn title_with_the_year_first() {
+        let r = Report::parse("2023年澄江区法治政府建设情况报告\n正文。");
+        assert_eq!(r.meta.unit.as_deref(), Some("澄江区"));
+    }
+
+    #[test]
+    fn a_report_without_title_takes_its_year_from_the_opening() {
+        let r = Report::parse(
+            "县委全面依法治县委员会办公室：\n现将我局2023年法治政府建设情况报告如下：\n一、主要举措\n落实《法治政府建设实施纲要（2021—2025年）》。",
+        );
+        assert_eq!(r.meta.title, None);
+        assert_eq!(r.meta.year, Some(2023));
+        assert_eq!(r.meta.year_source, Some(YearSource::Opening));
+    }
+
+    #[test]
+    fn years_of_cited_programmes_and_ranges_are_not_report_years() {
+        assert_eq!(years_in("落实《法治政府建设实施纲要（2021—2025年）》"), vec![]);
+        assert_eq!(years_in("2021-2025年规划和2023年工作").iter().map(|y| y.0).collect::<Vec<_>>(), [2023]);
+        assert_eq!(years_in("二〇二二年度")[0].0, 2022);
+    }
+
+    #[test]
+    fn web_chrome_is_not_content_and_related_links_are_not_the_title() {
+        let text = "关怀版 无障碍\n您当前所在位置：首页 > 政务公开\n今天是：2023年2月8日 星期三\n索引号 001/2023-1 生成日期 2023-03-10\n\
+                    云溪镇关于2022年度法治政府建设情况的报告\n访问量：\n2022年，我镇坚持依法行政，推进法治政府建设取得新成效。\n\
+                    一、主要举措和成效\n全年开展普法活动三十场，受教育群众五千余人次。\n打印本页 关闭窗口\n相关文章\n云溪镇关于2019年度法治政府建设情况的报告";
+        let r = Report::parse(text);
+        assert_eq!(r.meta.title.as_deref(), Some("云溪镇关于2022年度法治政府建设情况的报告"));
+        assert_eq!(r.meta.published, Date::new(2023, 3, 10));
+        assert_eq!(r.meta.published_line, Some(4));
+        let content: Vec<usize> = r.content().map(|i| r.blocks[i].line).collect();
+        assert_eq!(content, [5, 7, 8, 9]);
+    }
+
+    #[test]
+    fn the_publication_label_wins_over_the_update_time() {
+        let r = Report::parse("更新时间:2021-05-03 10:00\n发布日期：2021年3月3日\n报告正文。");
+        assert_eq!(r.meta.published, Date::new(2021, 3, 3));
+    }
+
+    #[test]
+    fn a_clock_line_is_not_a_publication_date() {
+        let r = Report::parse("今天是：2020年5月8日 星期五\n某县2019年法治政府建设情况报告");
+        assert_eq!(r.meta.published, None);
+    }
+
+    #[test]
+    fn quotes_the_original_sentence_around_a_match() {
+        let r = Report::parse("前文。（一）县长履行第一责任人职责，主持会议。后文");
+        let b = &r.blocks[0];
+        let at = b.folded.text.find("第一责任人").unwrap();
+        assert_eq!(b.quote(at..at + "第一责任人".len(), 60), "（一）县长履行第一责任人职责，主持会议。");
+        let long = "甲".repeat(100) + "第一责任人" + &"乙".repeat(100);
+        let r = Report::parse(&long);
+        let at = r.blocks[0].folded.text.find("第一").unwrap();
+        let q = r.blocks[0].quote(at..at + 15, 40);
+        assert!(q.starts_with('…') && q.ends_with('…') && q.contains("第一责任人"), "{q}");
+    }
+}
