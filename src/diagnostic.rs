@@ -23,13 +23,31 @@ impl Diagnostic {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = source[line_start..offset].chars().count() + 1;
-        let source_line = source[line_start..].lines().next().unwrap_or("").to_string();
-        Diagnostic { file: file.to_string(), line, column, message: message.into(), source_line: Some(source_line), help: None }
+        let source_line = source[line_start..]
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            column,
+            message: message.into(),
+            source_line: Some(source_line),
+            help: None,
+        }
     }
 
     /// A diagnostic about the file as a whole.
     pub fn whole(file: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { file: file.to_string(), line: 0, column: 0, message: message.into(), source_line: None, help: None }
+        Diagnostic {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            source_line: None,
+            help: None,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -53,12 +71,20 @@ impl fmt::Display for Diagnostic {
         if self.line == 0 {
             writeln!(f, "error: {}: {}", self.file, self.message)?;
         } else {
-            writeln!(f, "error: {}:{}:{}: {}", self.file, self.line, self.column, self.message)?;
+            writeln!(
+                f,
+                "error: {}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )?;
         }
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
-            let indent: usize = src.chars().take(self.column.saturating_sub(1)).map(display_width).sum();
+            let indent: usize = src
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .map(display_width)
+                .sum();
             writeln!(f, "{pad} |")?;
             writeln!(f, "{gutter} | {src}")?;
             writeln!(f, "{pad} | {}^", " ".repeat(indent))?;
@@ -82,13 +108,20 @@ impl fmt::Display for PackError {
             write!(f, "{d}")?;
         }
         let n = self.diagnostics.len();
-        write!(f, "the rule pack has {n} error{}; fix {} and run again", if n == 1 { "" } else { "s" }, if n == 1 { "it" } else { "them" })
+        write!(
+            f,
+            "the rule pack has {n} error{}; fix {} and run again",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        )
     }
 }
 
 impl From<Diagnostic> for PackError {
     fn from(d: Diagnostic) -> PackError {
-        PackError { diagnostics: vec![d] }
+        PackError {
+            diagnostics: vec![d],
+        }
     }
 }
 
@@ -105,6 +138,9 @@ mod tests {
         let shown = d.to_string();
         assert!(shown.contains("p.toml:2:13: unclosed group"), "{shown}");
         // 8 ASCII columns plus four wide characters before the caret.
-        assert!(shown.contains(&format!("  | {}^", " ".repeat(8 + 8))), "{shown}");
+        assert!(
+            shown.contains(&format!("  | {}^", " ".repeat(8 + 8))),
+            "{shown}"
+        );
     }
 }

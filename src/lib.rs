@@ -29,7 +29,10 @@ pub struct Audited {
 impl Audited {
     /// Gaps of `error` severity.
     pub fn error_gaps(&self) -> usize {
-        self.findings.iter().filter(|f| f.status == Status::Gap && f.severity == Severity::Error).count()
+        self.findings
+            .iter()
+            .filter(|f| f.status == Status::Gap && f.severity == Severity::Error)
+            .count()
     }
 
     pub fn count(&self, status: Status) -> usize {
@@ -50,9 +53,19 @@ pub fn audit_input(input: &load::Input, pack: &Pack) -> Audited {
     match load::read(input) {
         Ok(text) => {
             let (meta, findings) = audit_text(&text, pack);
-            Audited { path, meta: Some(meta), findings, error: None }
+            Audited {
+                path,
+                meta: Some(meta),
+                findings,
+                error: None,
+            }
         }
-        Err(e) => Audited { path, meta: None, findings: Vec::new(), error: Some(e) },
+        Err(e) => Audited {
+            path,
+            meta: None,
+            findings: Vec::new(),
+            error: Some(e),
+        },
     }
 }
 

@@ -40,9 +40,15 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
         } else if p.is_dir() {
             let mut found = Vec::new();
             walk(p, &mut found, &mut Vec::new());
-            found.sort_by(|a, b| a.label().cmp(&b.label()));
+            found.sort_by_key(Input::label);
             if found.is_empty() {
-                out.push(Input::Broken(p.clone(), format!("no report files ({}) in this directory", REPORT_EXTENSIONS.join(", "))));
+                out.push(Input::Broken(
+                    p.clone(),
+                    format!(
+                        "no report files ({}) in this directory",
+                        REPORT_EXTENSIONS.join(", ")
+                    ),
+                ));
             }
             out.extend(found);
         } else if p.exists() {
@@ -64,7 +70,10 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Vec<PathBuf>) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            out.push(Input::Broken(dir.to_path_buf(), format!("cannot list the directory: {e}")));
+            out.push(Input::Broken(
+                dir.to_path_buf(),
+                format!("cannot list the directory: {e}"),
+            ));
             return;
         }
     };
@@ -90,13 +99,19 @@ pub fn read(input: &Input) -> Result<String, String> {
         Input::Broken(_, why) => return Err(why.clone()),
         Input::Stdin => {
             let mut buf = Vec::new();
-            std::io::stdin().take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf).map_err(|e| format!("cannot read standard input: {e}"))?;
+            std::io::stdin()
+                .take(MAX_INPUT_BYTES + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
             buf
         }
         Input::File(path) => {
             let meta = fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
             if meta.len() > MAX_INPUT_BYTES {
-                return Err(format!("file too large ({} bytes; the limit is {MAX_INPUT_BYTES}): is this a report?", meta.len()));
+                return Err(format!(
+                    "file too large ({} bytes; the limit is {MAX_INPUT_BYTES}): is this a report?",
+                    meta.len()
+                ));
             }
             fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?
         }
@@ -107,7 +122,9 @@ pub fn read(input: &Input) -> Result<String, String> {
 /// Bytes to text. Only UTF-8 (with or without BOM) for now; the error says how to convert.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(format!("input too large (the limit is {MAX_INPUT_BYTES} bytes)"));
+        return Err(format!(
+            "input too large (the limit is {MAX_INPUT_BYTES} bytes)"
+        ));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err("empty report: the file has no text".into());
@@ -139,7 +156,11 @@ mod tests {
         assert!(decode(b" \n\t").unwrap_err().contains("empty report"));
         assert!(decode(b"ab\0cd").unwrap_err().contains("not a text report"));
         // 法治 in GBK
-        assert!(decode(&[0xB7, 0xA8, 0xD6, 0xCE]).unwrap_err().contains("not UTF-8"));
+        assert!(
+            decode(&[0xB7, 0xA8, 0xD6, 0xCE])
+                .unwrap_err()
+                .contains("not UTF-8")
+        );
     }
 
     #[test]
@@ -150,7 +171,10 @@ mod tests {
             fs::write(dir.path().join(f), "x").unwrap();
         }
         let inputs = collect(&[dir.path().to_path_buf(), dir.path().join("nope.txt")]);
-        let names: Vec<String> = inputs.iter().map(|i| i.label().replace(&dir.path().display().to_string(), "")).collect();
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|i| i.label().replace(&dir.path().display().to_string(), ""))
+            .collect();
         assert_eq!(names, ["/a.md", "/b.txt", "/sub/c.TXT", "/nope.txt"]);
         assert!(matches!(&inputs[3], Input::Broken(_, why) if why.contains("no such file")));
     }

@@ -41,12 +41,17 @@ fn main() -> ExitCode {
     let mut paths = cli.paths;
     if paths.is_empty() {
         if std::io::stdin().is_terminal() {
-            eprintln!("error: no reports given\n  = help: name report files or directories, e.g. `auditor samples/`, or pipe a report into `auditor -`");
+            eprintln!(
+                "error: no reports given\n  = help: name report files or directories, e.g. `auditor samples/`, or pipe a report into `auditor -`"
+            );
             return ExitCode::from(2);
         }
         paths.push(PathBuf::from("-"));
     }
-    let audited: Vec<_> = load::collect(&paths).iter().map(|input| auditor::audit_input(input, &pack)).collect();
+    let audited: Vec<_> = load::collect(&paths)
+        .iter()
+        .map(|input| auditor::audit_input(input, &pack))
+        .collect();
     for a in &audited {
         if let Some(e) = &a.error {
             eprintln!("error: {}: {e}", a.path);
@@ -54,7 +59,10 @@ fn main() -> ExitCode {
     }
     let text = render::render(cli.format, &pack, &audited);
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the output: {e}");
             return ExitCode::from(2);

@@ -107,13 +107,15 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern compiles")
 }
 
-static TOP_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([一二三四五六七八九十]{1,3})[、.]\s*"));
+static TOP_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^([一二三四五六七八九十]{1,3})[、.]\s*"));
 static PART_MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^第([一二三四五六七八九十]{1,3})(?:部分|章)[、.:\s]*"));
 static PAREN_CN_MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)[、.]?\s*"));
 static ARABIC_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{1,2})[、.]\s*"));
-static PAREN_ARABIC_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:\(\s*(\d{1,2})\s*\)|(\d{1,2})\))\s*"));
+static PAREN_ARABIC_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:\(\s*(\d{1,2})\s*\)|(\d{1,2})\))\s*"));
 static CIRCLED_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([①-⑳⑴-⒇])\s*"));
 static MARKDOWN_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(#{1,6})\s+"));
 /// A top-level or second-level heading that starts after a sentence end inside a line.
@@ -123,7 +125,8 @@ static SENTENCE_END: &[char] = &['。', '!', '?', ';', '…'];
 /// Characters a line may end with when its sentence is complete; a page number glued to the
 /// next line follows a line that ends otherwise.
 static LINE_CLOSERS: &[char] = &[
-    '。', '!', '?', ';', ':', '…', '”', '"', '’', ')', '》', '」', '』', '】', '！', '？', '；', '：', '）',
+    '。', '!', '?', ';', ':', '…', '”', '"', '’', ')', '》', '」', '』', '】', '！', '？', '；',
+    '：', '）',
 ];
 
 /// Lines that are web-page chrome wherever they stand, when short.
@@ -138,11 +141,14 @@ static CHROME: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static CHROME_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"ICP备|网站标识码|公网安备|仅供.{0,6}(?:学习|参考|交流)|共\s*\d+\s*页|首页\s*>|访问量\s*:|浏览次数\s*:")
+    re(
+        r"ICP备|网站标识码|公网安备|仅供.{0,6}(?:学习|参考|交流)|共\s*\d+\s*页|首页\s*>|访问量\s*:|浏览次数\s*:",
+    )
 });
 /// Lines that open the trailer of a web page: everything after them is chrome.
-static TRAILER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:【?相关(?:文章|链接|阅读|新闻|文件)|上一篇|下一篇|打印本页|【?打印|关闭窗口)"));
+static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:【?相关(?:文章|链接|阅读|新闻|文件)|上一篇|下一篇|打印本页|【?打印|关闭窗口)")
+});
 const CHROME_MAX_CHARS: usize = 100;
 
 static TITLE_WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"法治|法制|依法行政|依法治"));
@@ -153,16 +159,20 @@ static UNIT_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
 static UNIT_BEFORE_TITLE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(.+?)\s*(?:关于|(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年)"));
 static UNIT_AFTER_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:关于)?(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?\s*(.+?)(?:法治政府建设|法治建设|依法行政|法治)")
+    re(
+        r"^(?:关于)?(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?\s*(.+?)(?:法治政府建设|法治建设|依法行政|法治)",
+    )
 });
 static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年"));
 /// Spans whose years are not the report's: cited documents and year ranges.
 static NOT_REPORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"《[^》]*》|(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年?\s*[-—–~～至到]+\s*(?:\d{4}|[一二三四五六七八九〇零○]{4})")
+    re(
+        r"《[^》]*》|(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年?\s*[-—–~～至到]+\s*(?:\d{4}|[一二三四五六七八九〇零○]{4})",
+    )
 });
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"(?:^|[\s|:])(发布日期|发布时间|生成日期|更新时间|日期)\s*[:]?\s*",
+        r"(?:^|[\s|:])(发布日期|发布时间|公开日期|公开时间|生成日期|更新时间|日期|时间)\s*[:]?\s*",
         r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
     ))
 });
@@ -181,7 +191,12 @@ fn char_at(s: &str, byte: usize) -> usize {
 
 impl Block {
     fn new(line: usize, text: &str) -> Block {
-        Block { line, text: text.to_string(), folded: fold(text), kind: BlockKind::Body }
+        Block {
+            line,
+            text: text.to_string(),
+            folded: fold(text),
+            kind: BlockKind::Body,
+        }
     }
 
     pub fn heading(&self) -> Option<&Heading> {
@@ -237,7 +252,9 @@ impl Block {
     /// sentence holding it, cut to `max` characters around the match.
     pub fn quote(&self, m: Range<usize>, max: usize) -> String {
         let t = &self.folded.text;
-        let start = t[..m.start].rfind(SENTENCE_END).map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
+        let start = t[..m.start]
+            .rfind(SENTENCE_END)
+            .map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
         let end = t[m.end..].find(SENTENCE_END).map_or(t.len(), |i| {
             let e = m.end + i;
             e + t[e..].chars().next().map_or(0, char::len_utf8)
@@ -281,7 +298,8 @@ fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
     if let Some(m) = ARABIC_MARKER.captures(t) {
         let rest = &t[m[0].len()..];
         // `1.5万`, `12.3%`: a number, not a heading.
-        if rest.starts_with(|c: char| c.is_ascii_digit()) || m[0].ends_with('.') && rest.is_empty() {
+        if rest.starts_with(|c: char| c.is_ascii_digit()) || m[0].ends_with('.') && rest.is_empty()
+        {
             return None;
         }
         return Some((3, m[1].parse().ok(), m[0].len()));
@@ -292,7 +310,11 @@ fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
     }
     if let Some(m) = CIRCLED_MARKER.captures(t) {
         let c = m[1].chars().next()?;
-        let n = if ('①'..='⑳').contains(&c) { c as u32 - '①' as u32 + 1 } else { c as u32 - '⑴' as u32 + 1 };
+        let n = if ('①'..='⑳').contains(&c) {
+            c as u32 - '①' as u32 + 1
+        } else {
+            c as u32 - '⑴' as u32 + 1
+        };
         return Some((5, Some(n), m[0].len()));
     }
     None
@@ -301,8 +323,14 @@ fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
 /// The heading's title (up to the first sentence end) and the length of text it takes.
 fn heading_title(rest: &str) -> (String, usize) {
     let end = rest.find(['。', '!', '?', ';', ':']).unwrap_or(rest.len());
-    let taken = rest[end..].chars().next().map_or(end, |c| end + c.len_utf8());
-    (rest[..end].trim().trim_end_matches([',', '、']).to_string(), taken)
+    let taken = rest[end..]
+        .chars()
+        .next()
+        .map_or(end, |c| end + c.len_utf8());
+    (
+        rest[..end].trim().trim_end_matches([',', '、']).to_string(),
+        taken,
+    )
 }
 
 fn is_chrome(b: &Block) -> bool {
@@ -317,7 +345,9 @@ fn split_line(line: &str, last_number: &mut [u32; 2]) -> Vec<String> {
     let mut cuts = Vec::new();
     for m in MIDLINE_HEADING.captures_iter(&folded.text) {
         let rank = if m[1].is_empty() { 0 } else { 1 };
-        let Some(n) = numeral_value(&m[2]) else { continue };
+        let Some(n) = numeral_value(&m[2]) else {
+            continue;
+        };
         if n == last_number[rank] + 1 && n > 1 {
             last_number[rank] = n;
             if rank == 0 {
@@ -335,7 +365,10 @@ fn split_line(line: &str, last_number: &mut [u32; 2]) -> Vec<String> {
         from = b;
     }
     out.push(line[from..].to_string());
-    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Years named in folded text, outside cited documents and year ranges, with their byte offsets.
@@ -347,7 +380,11 @@ pub fn years_in(text: &str) -> Vec<(i32, usize)> {
             if excluded.iter().any(|r| r.contains(&g.start())) {
                 return None;
             }
-            let y = g.as_str().parse().ok().or_else(|| chinese_year(g.as_str()))?;
+            let y = g
+                .as_str()
+                .parse()
+                .ok()
+                .or_else(|| chinese_year(g.as_str()))?;
             (2000..=2099).contains(&y).then_some((y, g.start()))
         })
         .collect()
@@ -376,7 +413,11 @@ impl Report {
             b.kind = BlockKind::Chrome;
         }
         classify_headings(&mut blocks[..body_end]);
-        let mut report = Report { blocks, meta: Meta::default(), body_end };
+        let mut report = Report {
+            blocks,
+            meta: Meta::default(),
+            body_end,
+        };
         report.read_meta();
         report
     }
@@ -388,7 +429,8 @@ impl Report {
 
     /// Indices of the body blocks (content without the title).
     pub fn body(&self) -> impl Iterator<Item = usize> + '_ {
-        self.content().filter(|&i| self.blocks[i].kind != BlockKind::Title)
+        self.content()
+            .filter(|&i| self.blocks[i].kind != BlockKind::Title)
     }
 
     pub fn headings(&self) -> impl Iterator<Item = (usize, &Heading)> + '_ {
@@ -400,7 +442,10 @@ impl Report {
         let mut ranks: Vec<u8> = self.headings().map(|(_, h)| h.rank).collect();
         ranks.sort_unstable();
         ranks.dedup();
-        ranks.iter().position(|&r| r == rank).map_or(0, |p| p as u8 + 1)
+        ranks
+            .iter()
+            .position(|&r| r == rank)
+            .map_or(0, |p| p as u8 + 1)
     }
 
     pub fn first_heading(&self) -> Option<usize> {
@@ -436,10 +481,16 @@ impl Report {
             for i in range.clone() {
                 self.blocks[i].kind = BlockKind::Title;
             }
-            let parts: Vec<&str> = range.clone().map(|i| self.blocks[i].text.as_str()).collect();
+            let parts: Vec<&str> = range
+                .clone()
+                .map(|i| self.blocks[i].text.as_str())
+                .collect();
             meta.title = Some(parts.join(" "));
             meta.title_line = Some(self.blocks[range.start].line);
-            let folded: Vec<&str> = range.clone().map(|i| self.blocks[i].folded.text.as_str()).collect();
+            let folded: Vec<&str> = range
+                .clone()
+                .map(|i| self.blocks[i].folded.text.as_str())
+                .collect();
             meta.unit = unit_from_title(&folded);
             if let Some((y, _)) = years_in(&folded.join(" ")).first() {
                 meta.year = Some(*y);
@@ -448,7 +499,11 @@ impl Report {
         }
         if meta.year.is_none() {
             let opening = self.opening();
-            if let Some(y) = opening.iter().take(3).find_map(|&i| years_in(&self.blocks[i].folded.text).first().copied()) {
+            if let Some(y) = opening
+                .iter()
+                .take(3)
+                .find_map(|&i| years_in(&self.blocks[i].folded.text).first().copied())
+            {
                 meta.year = Some(y.0);
                 meta.year_source = Some(YearSource::Opening);
             }
@@ -489,15 +544,29 @@ impl Report {
     /// The publication date from page metadata: labelled dates in chrome or near the top, the most
     /// specific label first. A site clock (`今天是…`) has no such label.
     fn publication_date(&self) -> Option<(Date, usize)> {
-        const LABELS: [&str; 5] = ["发布日期", "发布时间", "生成日期", "更新时间", "日期"];
+        const LABELS: [&str; 8] = [
+            "发布日期",
+            "发布时间",
+            "公开日期",
+            "公开时间",
+            "生成日期",
+            "更新时间",
+            "日期",
+            "时间",
+        ];
         let mut best: Option<(usize, Date, usize)> = None;
         for (i, b) in self.blocks.iter().enumerate() {
             if b.kind != BlockKind::Chrome && i >= 6 {
                 continue;
             }
             for c in PUBLISHED.captures_iter(&b.folded.text) {
-                let rank = LABELS.iter().position(|l| *l == &c[1]).unwrap_or(LABELS.len());
-                let Some(date) = Date::new(c[2].parse().ok()?, c[3].parse().ok()?, c[4].parse().ok()?) else {
+                let rank = LABELS
+                    .iter()
+                    .position(|l| *l == &c[1])
+                    .unwrap_or(LABELS.len());
+                let Some(date) =
+                    Date::new(c[2].parse().ok()?, c[3].parse().ok()?, c[4].parse().ok()?)
+                else {
                     continue;
                 };
                 if best.is_none_or(|(r, _, _)| rank < r) {
@@ -535,21 +604,36 @@ fn classify_headings(blocks: &mut [Block]) {
                 // A page number glued to a sentence broken across pages: drop it from the folded text.
                 let f = &blocks[i].folded;
                 let skip = char_at(&f.text, len);
-                blocks[i].folded = Folded { text: f.text[len..].to_string(), origin: f.origin[skip..].to_vec() };
+                blocks[i].folded = Folded {
+                    text: f.text[len..].to_string(),
+                    origin: f.origin[skip..].to_vec(),
+                };
             } else {
                 let t = &blocks[i].folded.text;
                 let marker = t[..len].trim().to_string();
                 let (title, taken) = heading_title(&t[len..]);
-                blocks[i].kind = BlockKind::Heading(Heading { rank, number, marker, title, body_start: len + taken });
+                blocks[i].kind = BlockKind::Heading(Heading {
+                    rank,
+                    number,
+                    marker,
+                    title,
+                    body_start: len + taken,
+                });
             }
         }
         previous = Some(i);
     }
 }
 
-/// A body block whose sentence runs on into the next line.
+/// A block of running text (body, or a heading with its body on the same line) whose sentence
+/// runs on into the next line.
 fn ends_mid_sentence(b: &Block) -> bool {
-    b.kind == BlockKind::Body
+    let running_text = match &b.kind {
+        BlockKind::Body => true,
+        BlockKind::Heading(h) => h.body_start < b.folded.text.len(),
+        _ => false,
+    };
+    running_text
         && b.chars() >= 6
         && !b.text.trim_end().ends_with(LINE_CLOSERS)
         && !b.folded.text.trim_end().ends_with(LINE_CLOSERS)
@@ -569,7 +653,10 @@ fn is_title_candidate(t: &str) -> bool {
 /// The title: among the first content blocks before the first heading, a short line naming the
 /// rule of law and a report; a unit's name on the line above belongs to it.
 fn find_title(blocks: &[Block], body_end: usize) -> Option<Range<usize>> {
-    let content: Vec<usize> = (0..body_end).filter(|&i| blocks[i].is_content()).take(8).collect();
+    let content: Vec<usize> = (0..body_end)
+        .filter(|&i| blocks[i].is_content())
+        .take(8)
+        .collect();
     for (k, &i) in content.iter().enumerate() {
         let b = &blocks[i];
         let t = b.folded.text.trim();
@@ -583,14 +670,22 @@ fn find_title(blocks: &[Block], body_end: usize) -> Option<Range<usize>> {
         if k > 0 {
             let p = content[k - 1];
             let pt = blocks[p].folded.text.trim();
-            if p + 1 == i && pt.chars().count() <= 40 && UNIT_SUFFIX.is_match(pt) && !pt.contains(['。', ',', ':', ';']) {
+            if p + 1 == i
+                && pt.chars().count() <= 40
+                && UNIT_SUFFIX.is_match(pt)
+                && !pt.contains(['。', ',', ':', ';'])
+            {
                 start = p;
             }
         }
         let mut end = i + 1;
         if let Some(&n) = content.get(k + 1) {
             let nt = blocks[n].folded.text.trim();
-            if n == i + 1 && !t.ends_with("报告") && nt.chars().count() <= 20 && nt.ends_with("报告") {
+            if n == i + 1
+                && !t.ends_with("报告")
+                && nt.chars().count() <= 20
+                && nt.ends_with("报告")
+            {
                 end = n + 1;
             }
         }
@@ -608,7 +703,10 @@ fn unit_from_title(lines: &[&str]) -> Option<String> {
     if let Some(c) = UNIT_BEFORE_TITLE.captures(&title) {
         return Some(c[1].trim().to_string());
     }
-    UNIT_AFTER_YEAR.captures(&title).map(|c| c[1].trim().to_string()).filter(|u| !u.is_empty())
+    UNIT_AFTER_YEAR
+        .captures(&title)
+        .map(|c| c[1].trim().to_string())
+        .filter(|u| !u.is_empty())
 }
 
 #[cfg(test)]
@@ -629,10 +727,19 @@ mod tests {
 
     #[test]
     fn parses_every_numbering_style() {
-        let r = Report::parse("一、总体情况\n（一）加强统筹。一是强化安排。\n1.会前学法\n（1）专题讲座\n①旁听庭审\n(二)半角括号");
+        let r = Report::parse(
+            "一、总体情况\n（一）加强统筹。一是强化安排。\n1.会前学法\n（1）专题讲座\n①旁听庭审\n(二)半角括号",
+        );
         assert_eq!(
             kinds(&r),
-            ["h1:总体情况", "h2:加强统筹", "h3:会前学法", "h4:专题讲座", "h5:旁听庭审", "h2:半角括号"]
+            [
+                "h1:总体情况",
+                "h2:加强统筹",
+                "h3:会前学法",
+                "h4:专题讲座",
+                "h5:旁听庭审",
+                "h2:半角括号"
+            ]
         );
         assert_eq!(r.blocks[1].heading().unwrap().number, Some(1));
         assert_eq!(r.blocks[5].heading().unwrap().number, Some(2));
@@ -662,7 +769,9 @@ mod tests {
 
     #[test]
     fn a_page_number_glued_into_a_sentence_is_not_a_heading() {
-        let r = Report::parse("（一）执法监督\n全年开展专项督查\n3、行政执法人员持证上岗。\n2、规范执法\n");
+        let r = Report::parse(
+            "（一）执法监督\n全年开展专项督查\n3、行政执法人员持证上岗。\n2、规范执法\n",
+        );
         assert_eq!(kinds(&r)[..3], ["h2:执法监督", "body", "body"]);
         assert_eq!(r.blocks[2].folded.text, "行政执法人员持证上岗。");
         assert_eq!(r.blocks[3].heading().unwrap().number, Some(2));
@@ -693,7 +802,10 @@ mod tests {
     #[test]
     fn reads_title_unit_and_year() {
         let r = Report::parse("青岚县人民政府关于2022年度法治政府建设情况的报告\n2022年，我县……");
-        assert_eq!(r.meta.title.as_deref(), Some("青岚县人民政府关于2022年度法治政府建设情况的报告"));
+        assert_eq!(
+            r.meta.title.as_deref(),
+            Some("青岚县人民政府关于2022年度法治政府建设情况的报告")
+        );
         assert_eq!(r.meta.unit.as_deref(), Some("青岚县人民政府"));
         assert_eq!(r.meta.year, Some(2022));
         assert_eq!(r.meta.year_source, Some(YearSource::Title));
@@ -701,7 +813,9 @@ mod tests {
 
     #[test]
     fn a_unit_line_above_the_title_joins_it() {
-        let r = Report::parse("梧桐镇法治建设领导小组办公室\n关于2021年度法治政府建设工作的报告\n正文。");
+        let r = Report::parse(
+            "梧桐镇法治建设领导小组办公室\n关于2021年度法治政府建设工作的报告\n正文。",
+        );
         assert_eq!(r.meta.unit.as_deref(), Some("梧桐镇法治建设领导小组办公室"));
         assert_eq!(r.meta.year, Some(2021));
         assert_eq!(r.blocks[1].kind, BlockKind::Title);
@@ -725,8 +839,17 @@ mod tests {
 
     #[test]
     fn years_of_cited_programmes_and_ranges_are_not_report_years() {
-        assert_eq!(years_in("落实《法治政府建设实施纲要（2021—2025年）》"), vec![]);
-        assert_eq!(years_in("2021-2025年规划和2023年工作").iter().map(|y| y.0).collect::<Vec<_>>(), [2023]);
+        assert_eq!(
+            years_in("落实《法治政府建设实施纲要（2021—2025年）》"),
+            vec![]
+        );
+        assert_eq!(
+            years_in("2021-2025年规划和2023年工作")
+                .iter()
+                .map(|y| y.0)
+                .collect::<Vec<_>>(),
+            [2023]
+        );
         assert_eq!(years_in("二〇二二年度")[0].0, 2022);
     }
 
@@ -736,7 +859,10 @@ mod tests {
                     云溪镇关于2022年度法治政府建设情况的报告\n访问量：\n2022年，我镇坚持依法行政，推进法治政府建设取得新成效。\n\
                     一、主要举措和成效\n全年开展普法活动三十场，受教育群众五千余人次。\n打印本页 关闭窗口\n相关文章\n云溪镇关于2019年度法治政府建设情况的报告";
         let r = Report::parse(text);
-        assert_eq!(r.meta.title.as_deref(), Some("云溪镇关于2022年度法治政府建设情况的报告"));
+        assert_eq!(
+            r.meta.title.as_deref(),
+            Some("云溪镇关于2022年度法治政府建设情况的报告")
+        );
         assert_eq!(r.meta.published, Date::new(2023, 3, 10));
         assert_eq!(r.meta.published_line, Some(4));
         let content: Vec<usize> = r.content().map(|i| r.blocks[i].line).collect();
@@ -760,11 +886,17 @@ mod tests {
         let r = Report::parse("前文。（一）县长履行第一责任人职责，主持会议。后文");
         let b = &r.blocks[0];
         let at = b.folded.text.find("第一责任人").unwrap();
-        assert_eq!(b.quote(at..at + "第一责任人".len(), 60), "（一）县长履行第一责任人职责，主持会议。");
+        assert_eq!(
+            b.quote(at..at + "第一责任人".len(), 60),
+            "（一）县长履行第一责任人职责，主持会议。"
+        );
         let long = "甲".repeat(100) + "第一责任人" + &"乙".repeat(100);
         let r = Report::parse(&long);
         let at = r.blocks[0].folded.text.find("第一").unwrap();
         let q = r.blocks[0].quote(at..at + 15, 40);
-        assert!(q.starts_with('…') && q.ends_with('…') && q.contains("第一责任人"), "{q}");
+        assert!(
+            q.starts_with('…') && q.ends_with('…') && q.contains("第一责任人"),
+            "{q}"
+        );
     }
 }

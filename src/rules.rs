@@ -107,8 +107,23 @@ struct RawRule {
 
 /// The kinds of check, and the keys each takes besides the common ones.
 const KINDS: &[(&str, &[&str])] = &[
-    ("section", &["headings", "fallback", "levels", "otherwise", "until", "min-chars", "min-items", "scope"]),
-    ("content", &["scope", "any", "together", "within", "forbid", "if-missing"]),
+    (
+        "section",
+        &[
+            "headings",
+            "fallback",
+            "levels",
+            "otherwise",
+            "until",
+            "min-chars",
+            "min-items",
+            "scope",
+        ],
+    ),
+    (
+        "content",
+        &["scope", "any", "together", "within", "forbid", "if-missing"],
+    ),
     ("year", &["scope", "offset", "relative", "if-missing"]),
     ("publication", &["deadline", "statement", "scope"]),
     ("order", &["parts"]),
@@ -259,9 +274,14 @@ impl Pack {
             Some((n, text)) => Pack::parse(text, &format!("bundled:{n}")),
             None => {
                 let names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
-                Err(Diagnostic::whole(spec, "no such rules file, and no bundled pack of that name")
-                    .with_help(format!("give a path to a .toml rule pack, or one of the bundled packs: {}", names.join(", ")))
-                    .into())
+                Err(
+                    Diagnostic::whole(spec, "no such rules file, and no bundled pack of that name")
+                        .with_help(format!(
+                            "give a path to a .toml rule pack, or one of the bundled packs: {}",
+                            names.join(", ")
+                        ))
+                        .into(),
+                )
             }
         }
     }
@@ -273,7 +293,12 @@ impl Pack {
             Diagnostic::at(file, text, offset, e.message().trim().to_string())
                 .with_help("see the rule-file reference in README.md for the keys each rule takes")
         })?;
-        Compiler { file, text, diagnostics: Vec::new() }.compile(raw)
+        Compiler {
+            file,
+            text,
+            diagnostics: Vec::new(),
+        }
+        .compile(raw)
     }
 }
 
@@ -294,7 +319,8 @@ struct Compiler<'a> {
 
 impl Compiler<'_> {
     fn error_at(&mut self, offset: usize, message: String) {
-        self.diagnostics.push(Diagnostic::at(self.file, self.text, offset, message));
+        self.diagnostics
+            .push(Diagnostic::at(self.file, self.text, offset, message));
     }
 
     fn compile(mut self, raw: RawPack) -> Result<Pack, PackError> {
@@ -302,18 +328,42 @@ impl Compiler<'_> {
         let ids: Vec<String> = raw.rule.iter().map(|r| r.id.get_ref().clone()).collect();
         for (i, r) in raw.rule.iter().enumerate() {
             if ids[..i].contains(r.id.get_ref()) {
-                self.error_at(r.id.span().start, format!("duplicate rule id `{}`", r.id.get_ref()));
+                self.error_at(
+                    r.id.span().start,
+                    format!("duplicate rule id `{}`", r.id.get_ref()),
+                );
             }
-            if r.id.get_ref().is_empty() || !r.id.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                self.error_at(r.id.span().start, "a rule id is made of ASCII letters, digits, `-` and `_`".into());
+            if r.id.get_ref().is_empty()
+                || !r
+                    .id
+                    .get_ref()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                self.error_at(
+                    r.id.span().start,
+                    "a rule id is made of ASCII letters, digits, `-` and `_`".into(),
+                );
             }
         }
-        let kinds: Vec<Option<&str>> = raw.rule.iter().map(|r| KINDS.iter().find(|k| k.0 == r.kind.get_ref()).map(|k| k.0)).collect();
+        let kinds: Vec<Option<&str>> = raw
+            .rule
+            .iter()
+            .map(|r| KINDS.iter().find(|k| k.0 == r.kind.get_ref()).map(|k| k.0))
+            .collect();
         let mut rules = Vec::new();
         for (i, r) in raw.rule.iter().enumerate() {
             let Some(kind) = kinds[i] else {
                 let names: Vec<&str> = KINDS.iter().map(|k| k.0).collect();
-                self.error_at(r.kind.span().start, format!("rule `{}`: unknown kind `{}` (kinds: {})", r.id.get_ref(), r.kind.get_ref(), names.join(", ")));
+                self.error_at(
+                    r.kind.span().start,
+                    format!(
+                        "rule `{}`: unknown kind `{}` (kinds: {})",
+                        r.id.get_ref(),
+                        r.kind.get_ref(),
+                        names.join(", ")
+                    ),
+                );
                 continue;
             };
             let allowed = KINDS.iter().find(|k| k.0 == kind).map_or(&[][..], |k| k.1);
@@ -321,11 +371,21 @@ impl Compiler<'_> {
                 if !allowed.contains(&key) {
                     self.error_at(
                         r.id.span().start,
-                        format!("rule `{}`: key `{key}` does not apply to kind `{kind}` (it takes: {})", r.id.get_ref(), allowed.join(", ")),
+                        format!(
+                            "rule `{}`: key `{key}` does not apply to kind `{kind}` (it takes: {})",
+                            r.id.get_ref(),
+                            allowed.join(", ")
+                        ),
                     );
                 }
             }
-            let mut cx = RuleCx { c: &mut self, fragments: &fragments, ids: &ids, kinds: &kinds, rule: r };
+            let mut cx = RuleCx {
+                c: &mut self,
+                fragments: &fragments,
+                ids: &ids,
+                kinds: &kinds,
+                rule: r,
+            };
             if let Some(check) = cx.check(kind) {
                 rules.push(Rule {
                     id: r.id.get_ref().clone(),
@@ -337,15 +397,30 @@ impl Compiler<'_> {
                 });
             }
         }
-        let section_order = if self.diagnostics.is_empty() { self.order_sections(&raw, &rules) } else { Vec::new() };
+        let section_order = if self.diagnostics.is_empty() {
+            self.order_sections(&raw, &rules)
+        } else {
+            Vec::new()
+        };
         if !self.diagnostics.is_empty() {
-            return Err(PackError { diagnostics: self.diagnostics });
+            return Err(PackError {
+                diagnostics: self.diagnostics,
+            });
         }
-        Ok(Pack { meta: raw.pack, rules, origin: self.file.to_string(), hash: fnv1a(self.text), section_order })
+        Ok(Pack {
+            meta: raw.pack,
+            rules,
+            origin: self.file.to_string(),
+            hash: fnv1a(self.text),
+            section_order,
+        })
     }
 
     /// Fragments may use other fragments; expand them all, reporting unknown names and cycles.
-    fn expand_fragments(&mut self, raw: &BTreeMap<String, Spanned<String>>) -> BTreeMap<String, String> {
+    fn expand_fragments(
+        &mut self,
+        raw: &BTreeMap<String, Spanned<String>>,
+    ) -> BTreeMap<String, String> {
         let mut done = BTreeMap::new();
         for name in raw.keys() {
             let mut stack = Vec::new();
@@ -366,7 +441,13 @@ impl Compiler<'_> {
         }
         let spanned = raw.get(name)?;
         if stack.iter().any(|s| s == name) {
-            self.error_at(spanned.span().start, format!("fragment `{name}` refers to itself through {}", stack.join(" → ")));
+            self.error_at(
+                spanned.span().start,
+                format!(
+                    "fragment `{name}` refers to itself through {}",
+                    stack.join(" → ")
+                ),
+            );
             return None;
         }
         stack.push(name.to_string());
@@ -374,14 +455,21 @@ impl Compiler<'_> {
         let mut rest = spanned.get_ref().as_str();
         while let Some(open) = rest.find("{{") {
             out.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find("}}") else { break };
+            let Some(close) = rest[open..].find("}}") else {
+                break;
+            };
             let inner = rest[open + 2..open + close].trim();
             match raw.get(inner) {
                 Some(_) => {
-                    let v = self.expand_fragment(inner, raw, done, stack).unwrap_or_default();
+                    let v = self
+                        .expand_fragment(inner, raw, done, stack)
+                        .unwrap_or_default();
                     out.push_str(&format!("(?:{v})"));
                 }
-                None => self.error_at(spanned.span().start, format!("fragment `{name}` uses unknown fragment `{inner}`")),
+                None => self.error_at(
+                    spanned.span().start,
+                    format!("fragment `{name}` uses unknown fragment `{inner}`"),
+                ),
             }
             rest = &rest[open + close + 2..];
         }
@@ -406,7 +494,13 @@ impl Compiler<'_> {
         };
         let mut order = Vec::new();
         let mut state = vec![0u8; rules.len()]; // 0 new, 1 visiting, 2 done
-        fn visit(i: usize, deps: &dyn Fn(usize) -> Vec<usize>, state: &mut [u8], order: &mut Vec<usize>, path: &mut Vec<usize>) -> Result<(), Vec<usize>> {
+        fn visit(
+            i: usize,
+            deps: &dyn Fn(usize) -> Vec<usize>,
+            state: &mut [u8],
+            order: &mut Vec<usize>,
+            path: &mut Vec<usize>,
+        ) -> Result<(), Vec<usize>> {
             match state[i] {
                 2 => return Ok(()),
                 1 => {
@@ -431,7 +525,13 @@ impl Compiler<'_> {
                 if let Err(cycle) = visit(i, &deps, &mut state, &mut order, &mut path) {
                     let names: Vec<&str> = cycle.iter().map(|&k| rules[k].id.as_str()).collect();
                     let at = raw.rule[cycle[0]].id.span().start;
-                    self.error_at(at, format!("parts refer to each other in a cycle: {}", names.join(" → ")));
+                    self.error_at(
+                        at,
+                        format!(
+                            "parts refer to each other in a cycle: {}",
+                            names.join(" → ")
+                        ),
+                    );
                     return Vec::new();
                 }
             }
@@ -473,7 +573,10 @@ impl RuleCx<'_, '_> {
         while let Some(open) = rest.find("{{") {
             expanded.push_str(&rest[..open]);
             let Some(close) = rest[open..].find("}}") else {
-                self.err(p.span().start, format!("`{{{{` without `}}}}` in pattern `{}`", p.get_ref()));
+                self.err(
+                    p.span().start,
+                    format!("`{{{{` without `}}}}` in pattern `{}`", p.get_ref()),
+                );
                 return None;
             };
             let name = rest[open + 2..open + close].trim();
@@ -481,7 +584,13 @@ impl RuleCx<'_, '_> {
                 Some(v) => expanded.push_str(&format!("(?:{v})")),
                 None => {
                     let known: Vec<&str> = self.fragments.keys().map(String::as_str).collect();
-                    self.err(p.span().start, format!("unknown fragment `{name}` (fragments: {})", known.join(", ")));
+                    self.err(
+                        p.span().start,
+                        format!(
+                            "unknown fragment `{name}` (fragments: {})",
+                            known.join(", ")
+                        ),
+                    );
                     return None;
                 }
             }
@@ -491,8 +600,17 @@ impl RuleCx<'_, '_> {
         match RegexBuilder::new(&expanded).size_limit(1 << 22).build() {
             Ok(r) => Some(r),
             Err(e) => {
-                let detail = e.to_string().lines().last().unwrap_or("").trim().to_string();
-                self.err(p.span().start, format!("pattern `{}` does not compile: {detail}", p.get_ref()));
+                let detail = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                self.err(
+                    p.span().start,
+                    format!("pattern `{}` does not compile: {detail}", p.get_ref()),
+                );
                 None
             }
         }
@@ -507,7 +625,10 @@ impl RuleCx<'_, '_> {
         match self.ids.iter().position(|id| id == name) {
             Some(i) if self.kinds[i] == Some("section") => Some(i),
             Some(_) => {
-                self.err(at, format!("`{name}` is not a part: only rules of kind `section` find parts"));
+                self.err(
+                    at,
+                    format!("`{name}` is not a part: only rules of kind `section` find parts"),
+                );
                 None
             }
             None => {
@@ -518,7 +639,9 @@ impl RuleCx<'_, '_> {
     }
 
     fn scope(&mut self, default: Scope) -> Scope {
-        let Some(s) = self.rule.scope.clone() else { return default };
+        let Some(s) = self.rule.scope.clone() else {
+            return default;
+        };
         let at = s.span().start;
         let text = s.get_ref().trim();
         match text {
@@ -532,7 +655,11 @@ impl RuleCx<'_, '_> {
                 } else if let Some(p) = text.strip_prefix("part-body:") {
                     self.part(p.trim(), at).map_or(default, Scope::PartBody)
                 } else if let Some(ps) = text.strip_prefix("except:") {
-                    Scope::Except(ps.split(',').filter_map(|p| self.part(p.trim(), at)).collect())
+                    Scope::Except(
+                        ps.split(',')
+                            .filter_map(|p| self.part(p.trim(), at))
+                            .collect(),
+                    )
                 } else {
                     self.err(at, format!("unknown scope `{text}` (scopes: whole, title, opening, body, part:ID, part-body:ID, except:ID,ID…)"));
                     default
@@ -546,17 +673,30 @@ impl RuleCx<'_, '_> {
         let check = match kind {
             "section" => {
                 if r.headings.is_empty() && r.fallback.is_empty() {
-                    self.err(r.id.span().start, "a section needs `headings` or `fallback` patterns".into());
+                    self.err(
+                        r.id.span().start,
+                        "a section needs `headings` or `fallback` patterns".into(),
+                    );
                 }
                 let leading_parts = match &r.otherwise {
                     None => false,
                     Some(o) if o.get_ref() == "leading-parts" => true,
                     Some(o) => {
-                        self.err(o.span().start, format!("unknown `otherwise` value `{}` (the only one is `leading-parts`)", o.get_ref()));
+                        self.err(
+                            o.span().start,
+                            format!(
+                                "unknown `otherwise` value `{}` (the only one is `leading-parts`)",
+                                o.get_ref()
+                            ),
+                        );
                         false
                     }
                 };
-                let until = r.until.iter().filter_map(|p| self.part(p.get_ref(), p.span().start)).collect();
+                let until = r
+                    .until
+                    .iter()
+                    .filter_map(|p| self.part(p.get_ref(), p.span().start))
+                    .collect();
                 Check::Section(SectionCheck {
                     headings: self.patterns(&r.headings),
                     fallback: self.patterns(&r.fallback),
@@ -570,7 +710,10 @@ impl RuleCx<'_, '_> {
             }
             "content" => {
                 if r.any.is_empty() && r.together.is_empty() {
-                    self.err(r.id.span().start, "a content rule needs `any` or `together` patterns".into());
+                    self.err(
+                        r.id.span().start,
+                        "a content rule needs `any` or `together` patterns".into(),
+                    );
                 }
                 let together = r.together.iter().map(|g| self.patterns(g)).collect();
                 Check::Content(ContentCheck {
@@ -584,7 +727,10 @@ impl RuleCx<'_, '_> {
             }
             "year" => {
                 if r.scope.is_none() {
-                    self.err(r.id.span().start, "a year rule needs a `scope` (e.g. \"part:next-year-plan\")".into());
+                    self.err(
+                        r.id.span().start,
+                        "a year rule needs a `scope` (e.g. \"part:next-year-plan\")".into(),
+                    );
                 }
                 Check::Year(YearCheck {
                     scope: self.scope(Scope::Whole),
@@ -599,18 +745,36 @@ impl RuleCx<'_, '_> {
                     Some(d) => match parse_month_day(d.get_ref()) {
                         Some(md) => md,
                         None => {
-                            self.err(d.span().start, format!("deadline `{}` is not a month and day like \"04-01\"", d.get_ref()));
+                            self.err(
+                                d.span().start,
+                                format!(
+                                    "deadline `{}` is not a month and day like \"04-01\"",
+                                    d.get_ref()
+                                ),
+                            );
                             (4, 1)
                         }
                     },
                 };
-                Check::Publication(PublicationCheck { deadline, statement: self.patterns(&r.statement), scope: self.scope(Scope::Whole) })
+                Check::Publication(PublicationCheck {
+                    deadline,
+                    statement: self.patterns(&r.statement),
+                    scope: self.scope(Scope::Whole),
+                })
             }
             "order" => {
                 if r.parts.len() < 2 {
-                    self.err(r.id.span().start, "an order rule needs at least two `parts`".into());
+                    self.err(
+                        r.id.span().start,
+                        "an order rule needs at least two `parts`".into(),
+                    );
                 }
-                Check::Order(r.parts.iter().filter_map(|p| self.part(p.get_ref(), p.span().start)).collect())
+                Check::Order(
+                    r.parts
+                        .iter()
+                        .filter_map(|p| self.part(p.get_ref(), p.span().start))
+                        .collect(),
+                )
             }
             "numbering" => Check::Numbering,
             _ => return None,
@@ -632,18 +796,33 @@ mod tests {
     const HEAD: &str = "[pack]\nid = \"t\"\nname = \"test\"\nversion = \"1\"\n";
 
     fn errors(body: &str) -> Vec<Diagnostic> {
-        Pack::parse(&format!("{HEAD}{body}"), "t.toml").expect_err("pack should be rejected").diagnostics
+        Pack::parse(&format!("{HEAD}{body}"), "t.toml")
+            .expect_err("pack should be rejected")
+            .diagnostics
     }
 
     fn rule(kind: &str, extra: &str) -> String {
-        format!("[[rule]]\nid = \"r\"\nname = \"规则\"\nkind = \"{kind}\"\nseverity = \"error\"\nbasis = \"b\"\nhelp = \"h\"\n{extra}\n")
+        format!(
+            "[[rule]]\nid = \"r\"\nname = \"规则\"\nkind = \"{kind}\"\nseverity = \"error\"\nbasis = \"b\"\nhelp = \"h\"\n{extra}\n"
+        )
     }
 
     #[test]
     fn the_bundled_pack_compiles() {
         let pack = Pack::load("2021").unwrap();
         assert_eq!(pack.meta.id, "2021");
-        for id in ["title", "achievements", "shortcomings", "shortcoming-causes", "frp", "frp-section", "next-year-plan", "plan-year", "publication", "placeholders"] {
+        for id in [
+            "title",
+            "achievements",
+            "shortcomings",
+            "shortcoming-causes",
+            "frp",
+            "frp-section",
+            "next-year-plan",
+            "plan-year",
+            "publication",
+            "placeholders",
+        ] {
             assert!(pack.rule_index(id).is_some(), "missing rule {id}");
         }
         assert_eq!(Pack::load("2021.toml").unwrap().hash, pack.hash);
@@ -653,13 +832,22 @@ mod tests {
     fn unknown_keys_are_errors_with_their_line() {
         let e = errors(&rule("content", "any = [\"x\"]\npatern = \"y\""));
         assert_eq!(e[0].line, 13);
-        assert!(e[0].message.contains("unknown field `patern`"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("unknown field `patern`"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]
     fn keys_of_another_kind_are_errors() {
         let e = errors(&rule("content", "any = [\"x\"]\nheadings = [\"y\"]"));
-        assert!(e[0].message.contains("key `headings` does not apply to kind `content`"), "{}", e[0].message);
+        assert!(
+            e[0].message
+                .contains("key `headings` does not apply to kind `content`"),
+            "{}",
+            e[0].message
+        );
         assert_eq!(e[0].line, 6);
     }
 
@@ -667,15 +855,36 @@ mod tests {
     fn bad_regex_names_rule_and_line() {
         let e = errors(&rule("content", "any = [\"主动公开(政府信息\"]"));
         assert_eq!(e[0].line, 12);
-        assert!(e[0].message.starts_with("rule `r`: pattern `主动公开(政府信息` does not compile"), "{}", e[0].message);
+        assert!(
+            e[0].message
+                .starts_with("rule `r`: pattern `主动公开(政府信息` does not compile"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]
     fn unknown_fragments_parts_and_kinds_are_errors() {
-        assert!(errors(&rule("content", "any = [\"{{nope}}\"]"))[0].message.contains("unknown fragment `nope`"));
-        assert!(errors(&rule("content", "any = [\"x\"]\nscope = \"part:ghost\""))[0].message.contains("unknown part `ghost`"));
-        assert!(errors(&rule("checklist", ""))[0].message.contains("unknown kind `checklist`"));
-        assert!(errors(&rule("content", "any = [\"x\"]\nscope = \"everywhere\""))[0].message.contains("unknown scope"));
+        assert!(
+            errors(&rule("content", "any = [\"{{nope}}\"]"))[0]
+                .message
+                .contains("unknown fragment `nope`")
+        );
+        assert!(
+            errors(&rule("content", "any = [\"x\"]\nscope = \"part:ghost\""))[0]
+                .message
+                .contains("unknown part `ghost`")
+        );
+        assert!(
+            errors(&rule("checklist", ""))[0]
+                .message
+                .contains("unknown kind `checklist`")
+        );
+        assert!(
+            errors(&rule("content", "any = [\"x\"]\nscope = \"everywhere\""))[0]
+                .message
+                .contains("unknown scope")
+        );
     }
 
     #[test]
@@ -686,9 +895,14 @@ mod tests {
 
     #[test]
     fn fragments_expand_and_nest() {
-        let text = format!("{HEAD}[fragments]\na = \"甲|乙\"\nb = \"{{{{a}}}}丙\"\n{}", rule("content", "any = [\"{{b}}\"]"));
+        let text = format!(
+            "{HEAD}[fragments]\na = \"甲|乙\"\nb = \"{{{{a}}}}丙\"\n{}",
+            rule("content", "any = [\"{{b}}\"]")
+        );
         let pack = Pack::parse(&text, "t.toml").unwrap();
-        let Check::Content(c) = &pack.rules[0].check else { panic!() };
+        let Check::Content(c) = &pack.rules[0].check else {
+            panic!()
+        };
         assert!(c.any[0].is_match("乙丙") && !c.any[0].is_match("丙"));
     }
 
@@ -696,7 +910,11 @@ mod tests {
     fn fragment_cycles_are_errors() {
         let text = format!("{HEAD}[fragments]\na = \"{{{{b}}}}\"\nb = \"{{{{a}}}}\"\n");
         let e = Pack::parse(&text, "t.toml").unwrap_err().diagnostics;
-        assert!(e[0].message.contains("refers to itself"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("refers to itself"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]
@@ -704,7 +922,11 @@ mod tests {
         let a = "[[rule]]\nid = \"a\"\nname = \"A\"\nkind = \"section\"\nseverity = \"error\"\nbasis = \"\"\nhelp = \"\"\nheadings = [\"甲\"]\nscope = \"except:b\"\n";
         let b = "[[rule]]\nid = \"b\"\nname = \"B\"\nkind = \"section\"\nseverity = \"error\"\nbasis = \"\"\nhelp = \"\"\nheadings = [\"乙\"]\nuntil = [\"a\"]\n";
         let e = errors(&format!("{a}{b}"));
-        assert!(e[0].message.contains("cycle: a → b → a"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("cycle: a → b → a"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]

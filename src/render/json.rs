@@ -86,8 +86,17 @@ pub fn render(pack: &Pack, audited: &[Audited]) -> String {
         })
         .collect();
     let out = Output {
-        tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
-        pack: PackInfo { id: &pack.meta.id, name: &pack.meta.name, version: &pack.meta.version, origin: &pack.origin, hash: &pack.hash },
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        pack: PackInfo {
+            id: &pack.meta.id,
+            name: &pack.meta.name,
+            version: &pack.meta.version,
+            origin: &pack.origin,
+            hash: &pack.hash,
+        },
         reports,
         summary: BatchSummary {
             reports: audited.len(),

@@ -37,7 +37,9 @@ pub fn render(pack: &Pack, audited: &[Audited]) -> String {
         if let Some(m) = &a.meta {
             let or_none = |s: Option<&str>| s.unwrap_or("(none)").to_string();
             let year = m.year.map_or("(unknown)".to_string(), |y| {
-                let from = m.year_source.map_or(String::new(), |s| format!(" (from the {})", format!("{s:?}").to_lowercase()));
+                let from = m.year_source.map_or(String::new(), |s| {
+                    format!(" (from the {})", format!("{s:?}").to_lowercase())
+                });
                 format!("{y}{from}")
             });
             let _ = writeln!(out, "title: {}", or_none(m.title.as_deref()));
@@ -45,12 +47,21 @@ pub fn render(pack: &Pack, audited: &[Audited]) -> String {
                 out,
                 "unit: {} | year: {year} | published: {}",
                 or_none(m.unit.as_deref()),
-                m.published.map_or("(not shown)".to_string(), |d| d.to_string())
+                m.published
+                    .map_or("(not shown)".to_string(), |d| d.to_string())
             );
         }
         let mut table = Table::new();
-        table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(WIDTH);
-        table.set_header(vec!["rule", "result", "severity", "evidence / what is missing"]);
+        table
+            .load_style(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(WIDTH);
+        table.set_header(vec![
+            "rule",
+            "result",
+            "severity",
+            "evidence / what is missing",
+        ]);
         for f in &a.findings {
             let mut detail = f.message.clone();
             for e in f.evidence.iter().take(EVIDENCE_LINES) {
