@@ -1,6 +1,7 @@
 //! Evaluation: every rule of a pack applied to a report model, each giving pass, gap or skip with
 //! a message and evidence (line numbers and short quotes of the original text), for passes too.
 
+use crate::load::Location;
 use crate::report::{BlockKind, Report, years_in};
 use crate::rules::{
     Check, ContentCheck, Pack, PublicationCheck, Scope, SectionCheck, Severity, Status, Within,
@@ -16,8 +17,23 @@ const MAX_GAP_EVIDENCE: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
+    /// 1-based line of the (extracted) text.
     pub line: usize,
+    /// A short quote of the original.
     pub text: String,
+    /// The page (PDF) or paragraph (DOCX) the line came from.
+    #[serde(flatten)]
+    pub location: Location,
+}
+
+impl Evidence {
+    pub fn new(line: usize, text: String) -> Evidence {
+        Evidence {
+            line,
+            text,
+            location: Location::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,7 +88,7 @@ pub fn audit(report: &Report, pack: &Pack) -> Vec<Finding> {
         .enumerate()
         .map(|(i, rule)| {
             let (status, message, evidence) = match &rule.check {
-                Check::Section(s) => section_verdict(report, pack, s, parts.0[i].as_ref()),
+                Check::Section(s) => section_verdict(report, pack, &parts, s, i),
                 Check::Content(c) => content_verdict(report, pack, &parts, c),
                 Check::Year(y) => year_verdict(report, pack, &parts, y),
                 Check::Publication(p) => publication_verdict(report, &parts, p),
@@ -97,23 +113,18 @@ type Verdict = (Status, String, Vec<Evidence>);
 
 fn evidence(report: &Report, block: usize, m: std::ops::Range<usize>) -> Evidence {
     let b = &report.blocks[block];
-    Evidence {
-        line: b.line,
-        text: b.quote(m, QUOTE_CHARS),
-    }
+    Evidence::new(b.line, b.quote(m, QUOTE_CHARS))
 }
 
 fn heading_evidence(report: &Report, block: usize) -> Evidence {
     let b = &report.blocks[block];
     let text: String = b.text.chars().take(QUOTE_CHARS).collect();
-    Evidence {
-        line: b.line,
-        text: if b.text.chars().count() > QUOTE_CHARS {
-            text + "…"
-        } else {
-            text
-        },
-    }
+    let text = if b.text.chars().count() > QUOTE_CHARS {
+        text + "…"
+    } else {
+        text
+    };
+    Evidence::new(b.line, text)
 }
 
 fn part_name(pack: &Pack, i: usize) -> String {
@@ -154,10 +165,10 @@ fn find_parts(report: &Report, pack: &Pack) -> Parts {
         // the scope stays searchable when its heading also names this part.
         if let Scope::Except(excluded) = &s.scope {
             for part in excluded.iter().filter_map(|&p| parts.0[p].as_ref()) {
-                if let FoundBy::Heading(h) = part.how {
-                    if heading_matches(report, s, h) {
-                        allowed.extend(&part.blocks);
-                    }
+                if let FoundBy::Heading(h) = part.how
+                    && heading_matches(report, s, h)
+                {
+                    allowed.extend(&part.blocks);
                 }
             }
             allowed.sort_unstable();
@@ -170,15 +181,15 @@ fn find_parts(report: &Report, pack: &Pack) -> Parts {
                     .then(|| leading_parts(report, s, &allowed, &parts))
                     .flatten()
             });
-        if let Some(part) = &found {
-            if let FoundBy::Paragraph(start) = part.how {
-                // An unheaded part ends the part it was written into.
-                for other in parts.0.iter_mut().flatten() {
-                    if other.start() < start {
-                        other
-                            .blocks
-                            .retain(|&b| b < start || part.blocks.binary_search(&b).is_err());
-                    }
+        if let Some(part) = &found
+            && let FoundBy::Paragraph(start) = part.how
+        {
+            // An unheaded part ends the part it was written into.
+            for other in parts.0.iter_mut().flatten() {
+                if other.start() < start {
+                    other
+                        .blocks
+                        .retain(|&b| b < start || part.blocks.binary_search(&b).is_err());
                 }
             }
         }
@@ -315,13 +326,26 @@ fn leading_parts(
     })
 }
 
-fn section_verdict(report: &Report, pack: &Pack, s: &SectionCheck, part: Option<&Part>) -> Verdict {
-    let Some(part) = part else {
+fn section_verdict(report: &Report, pack: &Pack, parts: &Parts, s: &SectionCheck, me: usize) -> Verdict {
+    let Some(part) = parts.0[me].as_ref() else {
         let how = if s.fallback.is_empty() {
             "no heading names it"
         } else {
             "no heading names it and no paragraph introduces it"
         };
+        // A heading that names it inside a part the scope leaves out (a plan) does not count; say so.
+        if let Scope::Except(excluded) = &s.scope {
+            for &p in excluded {
+                let Some(other) = &parts.0[p] else { continue };
+                if let Some(&h) = other.blocks.iter().find(|&&b| heading_matches(report, s, b)) {
+                    let message = format!(
+                        "not found: {how}; a heading names it only inside {}, which does not count",
+                        part_name(pack, p)
+                    );
+                    return (Status::Gap, message, vec![heading_evidence(report, h)]);
+                }
+            }
+        }
         return (Status::Gap, format!("not found: {how}"), Vec::new());
     };
     let chars: usize = part.blocks.iter().map(|&b| report.blocks[b].chars()).sum();
@@ -427,7 +451,9 @@ fn content_matches(
                 } else {
                     std::iter::once(start..text.len()).collect()
                 };
-                for u in units.into_iter().filter(|u| u.start >= start) {
+                // A unit that starts in the heading's title is matched from where the body begins.
+                let units = units.into_iter().filter(|u| u.end > start).map(|u| u.start.max(start)..u.end);
+                for u in units {
                     if let Some((rank, m)) = unit_match(c, &text[u.clone()]) {
                         let at = u.start + m.start..u.start + m.end;
                         ranked.push((rank, evidence(report, b, at)));
@@ -612,10 +638,7 @@ fn year_verdict(report: &Report, pack: &Pack, parts: &Parts, y: &YearCheck) -> V
 fn publication_verdict(report: &Report, parts: &Parts, p: &PublicationCheck) -> Verdict {
     if let Some(date) = report.meta.published {
         let line = report.meta.published_line.unwrap_or(0);
-        let ev = vec![Evidence {
-            line,
-            text: date.to_string(),
-        }];
+        let ev = vec![Evidence::new(line, date.to_string())];
         let Some(year) = report.meta.year else {
             return (
                 Status::Skip,
@@ -709,10 +732,7 @@ fn numbering_verdict(report: &Report) -> Verdict {
                 Some(p) => format!("{} follows number {p}", h.marker),
                 None => format!("{} opens its level (expected number 1)", h.marker),
             };
-            problems.push(Evidence {
-                line: report.blocks[i].line,
-                text: what,
-            });
+            problems.push(Evidence::new(report.blocks[i].line, what));
         }
         if previous.is_some() {
             last.pop();
@@ -743,4 +763,178 @@ fn numbering_verdict(report: &Report) -> Verdict {
         ),
         problems,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pack of the given rules, with a plan part that other rules can refer to.
+    fn pack(rules: &str) -> Pack {
+        let text = format!(
+            "[pack]\nid = \"t\"\nname = \"t\"\nversion = \"1\"\n\
+             [[rule]]\nid = \"plan\"\nname = \"安排\"\nkind = \"section\"\nseverity = \"error\"\nbasis = \"\"\nhelp = \"写安排\"\n\
+             headings = ['安排|打算']\nfallback = ['^\\d{{4}}年,我们将']\n{rules}"
+        );
+        Pack::parse(&text, "t.toml").unwrap()
+    }
+
+    fn rule(id: &str, kind: &str, keys: &str) -> String {
+        format!("[[rule]]\nid = \"{id}\"\nname = \"{id}\"\nkind = \"{kind}\"\nseverity = \"error\"\nbasis = \"\"\nhelp = \"\"\n{keys}\n")
+    }
+
+    fn verdict(pack: &Pack, text: &str, id: &str) -> Finding {
+        let report = Report::parse(text);
+        audit(&report, pack).into_iter().find(|f| f.rule == id).unwrap()
+    }
+
+    const REPORT: &str = "某县关于2022年度法治政府建设情况的报告\n\
+        一、主要举措和成效\n全年审查规范性文件十件。县长履行第一责任人职责，主持召开会议研究法治工作。\n\
+        二、存在的不足\n一是队伍薄弱。究其原因，主要是培训不够。\n\
+        三、2023年工作安排\n严格落实第一责任人职责。";
+
+    #[test]
+    fn a_section_is_found_by_its_heading_with_the_heading_as_evidence() {
+        let p = pack(&rule("s", "section", "headings = ['不足']"));
+        let f = verdict(&p, REPORT, "s");
+        assert_eq!(f.status, Status::Pass);
+        assert_eq!(f.evidence, vec![Evidence::new(4, "二、存在的不足".into())]);
+        let f = verdict(&p, "一、主要举措\n正文。", "s");
+        assert_eq!((f.status, f.help.as_deref()), (Status::Gap, Some("")));
+    }
+
+    #[test]
+    fn a_section_without_heading_is_found_by_its_paragraph_and_ends_where_another_part_begins() {
+        let p = pack(&rule("s", "section", "headings = ['不足']\nfallback = ['同时也要看到']\nmin-items = 2"));
+        let text = "一、主要举措\n全年办结案件十件。\n同时也要看到,我县仍有短板:一是队伍薄弱;二是经费不足。\n2023年,我们将加强队伍建设。";
+        let f = verdict(&p, text, "s");
+        assert_eq!(f.status, Status::Pass, "{}", f.message);
+        assert_eq!(f.evidence[0].line, 3);
+        assert_eq!(verdict(&p, text, "plan").evidence[0].line, 4);
+    }
+
+    #[test]
+    fn a_section_too_short_is_a_gap_that_says_why() {
+        let p = pack(&rule("s", "section", "headings = ['不足']\nmin-chars = 100"));
+        let f = verdict(&p, REPORT, "s");
+        assert_eq!(f.status, Status::Gap);
+        assert!(f.message.contains("only") && f.message.contains("at least 100"), "{}", f.message);
+    }
+
+    #[test]
+    fn leading_parts_stand_in_for_a_part_without_its_own_heading() {
+        let keys = "headings = ['主要举措']\notherwise = \"leading-parts\"\nuntil = [\"plan\"]\nscope = \"except:plan\"";
+        let p = pack(&rule("a", "section", keys));
+        let text = "一、坚持党的领导\n全年召开会议十次。\n二、深化改革\n办结事项百件。\n三、2023年工作安排\n继续推进。";
+        let f = verdict(&p, text, "a");
+        assert_eq!(f.status, Status::Pass, "{}", f.message);
+        assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 3]);
+    }
+
+    #[test]
+    fn a_combined_heading_serves_both_parts_and_a_sub_heading_is_more_specific() {
+        let p = pack(&rule("s", "section", "headings = ['问题']\nscope = \"except:plan\""));
+        let combined = "一、主要举措\n正文。\n二、存在的问题和下一步打算\n队伍薄弱。下一步加强培训。";
+        assert_eq!(verdict(&p, combined, "s").status, Status::Pass);
+        let nested = "一、主要举措\n正文。\n二、存在的问题和下一步打算\n（一）存在的问题\n队伍薄弱。\n（二）下一步打算\n加强培训。";
+        assert_eq!(verdict(&p, nested, "plan").evidence[0].line, 6);
+        assert_eq!(verdict(&p, nested, "s").evidence[0].line, 4);
+    }
+
+    #[test]
+    fn content_outside_a_part_does_not_count_and_the_near_miss_is_shown() {
+        let p = pack(&rule("frp", "content", "scope = \"except:plan\"\nany = ['第一责任人']"));
+        let f = verdict(&p, REPORT, "frp");
+        assert_eq!((f.status, f.evidence[0].line), (Status::Pass, 3));
+        let only_in_plan = "一、主要举措\n全年办结案件十件。\n二、2023年工作安排\n严格落实第一责任人职责。";
+        let f = verdict(&p, only_in_plan, "frp");
+        assert_eq!(f.status, Status::Gap);
+        assert!(f.message.contains("found only inside"), "{}", f.message);
+        assert_eq!(f.evidence[0].line, 4);
+    }
+
+    #[test]
+    fn together_patterns_must_meet_in_one_sentence() {
+        let p = pack(&rule("c", "content", "together = [['县长', '述法']]"));
+        assert_eq!(verdict(&p, "县长在年终述法。", "c").status, Status::Pass);
+        assert_eq!(verdict(&p, "县长主持会议。干部述法。", "c").status, Status::Gap);
+        let p = pack(&rule("c", "content", "together = [['县长', '述法']]\nwithin = \"scope\""));
+        assert_eq!(verdict(&p, "县长主持会议。干部述法。", "c").status, Status::Pass);
+    }
+
+    #[test]
+    fn forbidden_content_lists_every_place() {
+        let p = pack(&rule("x", "content", "forbid = true\nany = ['XX县', '某某']"));
+        let f = verdict(&p, "XX县法治报告\n某某同志主持。\n正文。", "x");
+        assert_eq!(f.status, Status::Gap);
+        assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(verdict(&p, "正文。", "x").status, Status::Pass);
+    }
+
+    #[test]
+    fn part_body_skips_the_heading_title() {
+        let s = rule("s", "section", "headings = ['不足']");
+        let c = rule("c", "content", "scope = \"part-body:s\"\nany = ['原因']");
+        let p = pack(&format!("{s}{c}"));
+        assert_eq!(verdict(&p, "二、存在的不足和原因\n一是队伍薄弱。", "c").status, Status::Gap);
+        assert_eq!(verdict(&p, "二、存在的不足和原因：原因是培训少。", "c").status, Status::Pass);
+        assert_eq!(verdict(&p, REPORT, "c").status, Status::Pass);
+    }
+
+    #[test]
+    fn a_missing_scope_gives_the_if_missing_verdict() {
+        let p = pack(&rule("c", "content", "scope = \"part:plan\"\nany = ['x']\nif-missing = \"skip\""));
+        let f = verdict(&p, "一、主要举措\n正文。", "c");
+        assert_eq!(f.status, Status::Skip);
+        assert!(f.message.contains("安排（plan）"), "{}", f.message);
+    }
+
+    #[test]
+    fn the_plan_year_is_the_report_year_plus_one() {
+        let p = pack(&rule("y", "year", "scope = \"part:plan\"\noffset = 1\nrelative = ['下一年度']"));
+        assert_eq!(verdict(&p, REPORT, "y").status, Status::Pass);
+        let wrong = REPORT.replace("2023年工作安排", "2022年工作安排");
+        let f = verdict(&p, &wrong, "y");
+        assert_eq!(f.status, Status::Gap);
+        assert!(f.message.contains("expected 2023"), "{}", f.message);
+        let relative = REPORT.replace("2023年工作安排", "下一年度工作安排");
+        assert_eq!(verdict(&p, &relative, "y").status, Status::Pass);
+        let none = REPORT.replace("2023年工作安排", "工作安排");
+        assert_eq!(verdict(&p, &none, "y").status, Status::Skip);
+    }
+
+    #[test]
+    fn publication_by_date_by_statement_or_skip() {
+        let p = pack(&rule("pub", "publication", "statement = ['本报告[^。]*网站[^。]*公开']"));
+        let dated = |d: &str| format!("发布日期：{d}\n{REPORT}");
+        assert_eq!(verdict(&p, &dated("2023-04-01"), "pub").status, Status::Pass);
+        let late = verdict(&p, &dated("2023-04-02"), "pub");
+        assert_eq!((late.status, late.evidence[0].line), (Status::Gap, 1));
+        let stated = format!("{REPORT}\n本报告通过政府网站向社会公开。");
+        assert_eq!(verdict(&p, &stated, "pub").status, Status::Pass);
+        assert_eq!(verdict(&p, REPORT, "pub").status, Status::Skip);
+    }
+
+    #[test]
+    fn parts_out_of_order_are_a_gap() {
+        let s = rule("s", "section", "headings = ['不足']");
+        let o = rule("o", "order", "parts = [\"s\", \"plan\"]");
+        let p = pack(&format!("{s}{o}"));
+        assert_eq!(verdict(&p, REPORT, "o").status, Status::Pass);
+        let swapped = "一、2023年工作安排\n继续。\n二、存在的不足\n薄弱。";
+        let f = verdict(&p, swapped, "o");
+        assert_eq!(f.status, Status::Gap);
+        assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(verdict(&p, "正文。", "o").status, Status::Skip);
+    }
+
+    #[test]
+    fn numbering_gaps_and_repeats_are_found_at_every_level() {
+        let p = pack(&rule("n", "numbering", ""));
+        assert_eq!(verdict(&p, "一、甲\n（一）子\n（二）子\n二、乙\n（一）子", "n").status, Status::Pass);
+        let f = verdict(&p, "一、甲\n（二）子\n三、乙\n三、丙", "n");
+        assert_eq!(f.status, Status::Gap);
+        assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 3, 4]);
+        assert_eq!(verdict(&p, "没有标题。", "n").status, Status::Skip);
+    }
 }

@@ -5,6 +5,8 @@
 //! [`report`] (blocks, outline, metadata) → [`eval`] (rules → findings with evidence) →
 //! [`render`] (table, JSON). [`rules`] reads, validates and compiles rule packs.
 
+pub mod authoring;
+pub mod config;
 pub mod diagnostic;
 pub mod eval;
 pub mod load;
@@ -21,9 +23,22 @@ use rules::{Pack, Severity, Status};
 #[derive(Debug, Clone)]
 pub struct Audited {
     pub path: String,
+    /// What the reader knew of the input (format, encoding, document properties).
+    pub source: Option<Source>,
     pub meta: Option<Meta>,
     pub findings: Vec<Finding>,
     pub error: Option<String>,
+}
+
+/// What the reader knew of an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// SHA-256 of the input's bytes.
+    pub sha256: String,
+    pub format: load::SourceFormat,
+    pub encoding: Option<&'static str>,
+    pub created: Option<String>,
+    pub modified: Option<String>,
 }
 
 impl Audited {
@@ -47,14 +62,40 @@ pub fn audit_text(text: &str, pack: &Pack) -> (Meta, Vec<Finding>) {
     (report.meta, findings)
 }
 
+/// Audit a document read by the loader: evidence from PDF and DOCX also names the page or
+/// paragraph its line came from.
+pub fn audit_document(document: &load::Document, pack: &Pack) -> (Meta, Vec<Finding>) {
+    let (meta, mut findings) = audit_text(&document.text, pack);
+    if !document.locations.is_empty() {
+        for e in findings.iter_mut().flat_map(|f| f.evidence.iter_mut()) {
+            if let Some(loc) = e
+                .line
+                .checked_sub(1)
+                .and_then(|i| document.locations.get(i))
+            {
+                e.location = *loc;
+            }
+        }
+    }
+    (meta, findings)
+}
+
 /// Read and audit one input; a read error becomes the input's `error`.
-pub fn audit_input(input: &load::Input, pack: &Pack) -> Audited {
+pub fn audit_input(input: &load::Input, pack: &Pack, options: &load::Options) -> Audited {
     let path = input.label();
-    match load::read(input) {
-        Ok(text) => {
-            let (meta, findings) = audit_text(&text, pack);
+    match load::read(input, options) {
+        Ok(document) => {
+            let (meta, findings) = audit_document(&document, pack);
+            let source = Source {
+                sha256: document.sha256,
+                format: document.format,
+                encoding: document.encoding,
+                created: document.created,
+                modified: document.modified,
+            };
             Audited {
                 path,
+                source: Some(source),
                 meta: Some(meta),
                 findings,
                 error: None,
@@ -62,6 +103,7 @@ pub fn audit_input(input: &load::Input, pack: &Pack) -> Audited {
         }
         Err(e) => Audited {
             path,
+            source: None,
             meta: None,
             findings: Vec::new(),
             error: Some(e),
@@ -69,11 +111,47 @@ pub fn audit_input(input: &load::Input, pack: &Pack) -> Audited {
     }
 }
 
-/// Exit codes: 0 no error-severity gap, 1 at least one, 2 an input could not be read.
-pub fn exit_code(audited: &[Audited]) -> i32 {
+/// Audit inputs in parallel on `threads` threads (0: one per core). Results come back in input
+/// order whatever the number of threads; `progress` is called once per input as it finishes.
+pub fn audit_all(
+    inputs: &[load::Input],
+    pack: &Pack,
+    options: &load::Options,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Audited>, String> {
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    Ok(pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let a = audit_input(input, pack, options);
+                progress();
+                a
+            })
+            .collect()
+    }))
+}
+
+/// Exit codes: 2 when an input could not be read; 1 when a gap fails under `fail_on`; else 0.
+pub fn exit_code(audited: &[Audited], fail_on: config::FailOn) -> i32 {
+    let fails = |a: &Audited| {
+        a.findings.iter().any(|f| {
+            f.status == Status::Gap
+                && match fail_on {
+                    config::FailOn::Error => f.severity == Severity::Error,
+                    config::FailOn::Warning => f.severity <= Severity::Warning,
+                    config::FailOn::Never => false,
+                }
+        })
+    };
     if audited.iter().any(|a| a.error.is_some()) {
         2
-    } else if audited.iter().any(|a| a.error_gaps() > 0) {
+    } else if audited.iter().any(fails) {
         1
     } else {
         0

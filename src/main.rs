@@ -1,72 +1,351 @@
-//! The `auditor` command line: parse flags, load the pack, audit every input, print, exit.
+//! The `auditor` command line: read flags and the project config, load the pack, audit every
+//! input in parallel, render, write, exit.
 
-use auditor::load;
-use auditor::render::{self, Format};
+use anyhow::{Context, Result, bail};
+use auditor::config::{Config, FailOn};
+use auditor::load::{self, Selection};
+use auditor::render::{self, Batch, Format};
 use auditor::rules::Pack;
 use clap::Parser;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Audit annual rule-of-law reports (法治政府建设年度报告) against a rule pack.
 ///
-/// Exit codes: 0 no error-severity gap; 1 at least one error-severity gap;
-/// 2 a usage, rules-file or input error.
+/// Exit codes: 0 no failing gap; 1 a gap that fails under --fail-on (by default, any gap of
+/// severity error); 2 a usage, config, rules-file or input error.
 #[derive(Parser, Debug)]
-#[command(name = "auditor", version, about, long_about)]
+#[command(name = "auditor", version, about, long_about, args_conflicts_with_subcommands = true)]
 struct Cli {
-    /// Rule pack: a path to a TOML file, or a bundled pack name (`2021`).
-    #[arg(short, long, value_name = "PACK", default_value = "2021")]
-    rules: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    audit: AuditArgs,
+}
 
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Work with rule packs: list, explain, check, test, doc, diff, patterns.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+    /// Write a commented starter auditor.toml and a local pack that extends the bundled one.
+    Init {
+        /// Where to write them.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
 
-    /// Report files, directories (searched recursively for .txt and .md), or `-` for stdin.
-    /// With none, the report is read from stdin when it is not a terminal.
+#[derive(clap::Subcommand, Debug)]
+enum RulesAction {
+    /// List the rules of a pack: ids, names, severities, basis.
+    List {
+        #[arg(short, long, value_name = "PACK", default_value = "2021")]
+        rules: String,
+    },
+    /// What a rule requires, its legal basis, how it decides, and examples.
+    Explain {
+        id: String,
+        #[arg(short, long, value_name = "PACK", default_value = "2021")]
+        rules: String,
+    },
+    /// Validate a pack without auditing anything, including its examples.
+    Check { pack: String },
+    /// Run every rule's examples and report like a test runner.
+    Test { pack: String },
+    /// Print the pack's reference in Markdown.
+    Doc { pack: String },
+    /// Show the rules added, removed and changed from pack A to pack B.
+    Diff { a: String, b: String },
+    /// Print every pattern of the pack, one per line (for `rg -f`).
+    Patterns { pack: String },
+}
+
+#[derive(clap::Args, Debug)]
+struct AuditArgs {
+    /// Rule pack: a path to a TOML file, or a bundled pack name (`2021`). [default: 2021]
+    #[arg(short, long, value_name = "PACK")]
+    rules: Option<String>,
+
+    /// Output format. [default: table]
+    #[arg(short, long, value_enum)]
+    format: Option<Format>,
+
+    /// Write the output to this file (through a temporary file and a rename) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Show only the batch summary: the matrix of reports × rules, pass rates, worst reports.
+    #[arg(long)]
+    summary: bool,
+
+    /// When the exit code is 1: error (a gap of severity error), warning (error or warning), never.
+    /// [default: error]
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
+
+    /// Audit only walked files matching this glob (repeatable), e.g. `--include '*.docx'`.
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+
+    /// Leave out walked files matching this glob (repeatable), e.g. `--exclude 'old/**'`.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+
+    /// Worker threads (0: one per core). Output is the same whatever the number.
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+
+    /// Read text and HTML inputs in this encoding instead of detecting it (e.g. gbk, gb18030,
+    /// utf-8, utf-16le, big5).
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
+    encoding: Option<&'static encoding_rs::Encoding>,
+
+    /// Use this config file instead of looking for auditor.toml from the current directory up.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+
+    /// Do not read any auditor.toml.
+    #[arg(long)]
+    no_config: bool,
+
+    /// Report files, directories (searched recursively), globs, or `-` for stdin. With none, the
+    /// config's `paths`, else stdin when it is not a terminal.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
 
+fn parse_encoding(name: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    load::decode::encoding_by_name(name).ok_or_else(|| {
+        format!("unknown encoding `{name}` (try gbk, gb18030, utf-8, utf-16le, utf-16be, big5)")
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let pack = match Pack::load(&cli.rules) {
-        Ok(p) => p,
+    let result = match cli.command {
+        Some(Command::Rules { action }) => rules_command(action),
+        Some(Command::Init { dir }) => init(&dir),
+        None => run(cli.audit),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
+            eprintln!("{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: AuditArgs) -> Result<u8> {
+    let config = if cli.no_config {
+        Config::default()
+    } else {
+        let found = match &cli.config {
+            Some(p) => Some(p.clone()),
+            None => std::env::current_dir().ok().and_then(|d| Config::discover(&d)),
+        };
+        match found {
+            Some(path) => Config::load(&path).map_err(|d| anyhow::anyhow!("{d}"))?,
+            None => Config::default(),
         }
     };
+    let rules = cli.rules.or_else(|| config.rules_spec()).unwrap_or_else(|| "2021".into());
+    let pack = Pack::load(&rules).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let format = cli.format.or(config.format).unwrap_or(Format::Table);
+    let fail_on = cli.fail_on.or(config.fail_on).unwrap_or_default();
+    let include = if cli.include.is_empty() { config.include.clone() } else { cli.include };
+    let exclude = if cli.exclude.is_empty() { config.exclude.clone() } else { cli.exclude };
+    let selection = Selection::new(&include, &exclude).map_err(|e| anyhow::anyhow!("error: {e}"))?;
+
     let mut paths = cli.paths;
     if paths.is_empty() {
+        paths = config.paths.iter().map(|p| config.resolve(p)).collect();
+    }
+    if paths.is_empty() {
         if std::io::stdin().is_terminal() {
-            eprintln!(
+            bail!(
                 "error: no reports given\n  = help: name report files or directories, e.g. `auditor samples/`, or pipe a report into `auditor -`"
             );
-            return ExitCode::from(2);
         }
         paths.push(PathBuf::from("-"));
     }
-    let audited: Vec<_> = load::collect(&paths)
-        .iter()
-        .map(|input| auditor::audit_input(input, &pack))
-        .collect();
+    if format.is_binary() && cli.output.is_none() && std::io::stdout().is_terminal() {
+        bail!("error: --format {format:?} is a binary file format\n  = help: add --output FILE");
+    }
+
+    let (inputs, skipped) = load::collect(&paths, &selection);
+    let progress = progress_bar(inputs.len());
+    let options = load::Options { encoding: cli.encoding };
+    let threads = cli.threads.or(config.threads).unwrap_or(0);
+    let tick = || {
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+    };
+    let audited = auditor::audit_all(&inputs, &pack, &options, threads, &tick).map_err(|e| anyhow::anyhow!("error: {e}"))?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     for a in &audited {
         if let Some(e) = &a.error {
             eprintln!("error: {}: {e}", a.path);
         }
     }
-    let text = render::render(cli.format, &pack, &audited);
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the output: {e}");
-            return ExitCode::from(2);
+
+    let color = cli.output.is_none()
+        && format == Format::Table
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let batch = Batch { pack: &pack, audited: &audited, skipped: &skipped, summary_only: cli.summary, color };
+    let bytes = render::render(format, &batch).map_err(|e| anyhow::anyhow!("error: cannot render the output: {e}"))?;
+    match &cli.output {
+        Some(path) => write_atomically(path, &bytes)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
+                // A closed pipe (`auditor … | head`) is not an error.
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    bail!("error: cannot write the output: {e}");
+                }
+            }
         }
     }
-    ExitCode::from(auditor::exit_code(&audited) as u8)
+    Ok(auditor::exit_code(&audited, fail_on) as u8)
+}
+
+/// A progress bar on stderr for batches of more than a handful of files, only on a terminal
+/// (never in pipes or CI logs).
+fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
+    let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    (interactive && n > 5).then(|| {
+        let bar = indicatif::ProgressBar::new(n as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} reports {elapsed}") {
+            bar.set_style(style);
+        }
+        bar
+    })
+}
+
+/// Write through a temporary file in the same directory and a rename, so that an interrupted run
+/// never leaves a half-written report behind.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().context("--output needs a file name")?.to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        bail!("error: cannot write {}: {e}", path.display());
+    }
+    Ok(())
+}
+
+fn load_pack(spec: &str) -> Result<Pack> {
+    Pack::load(spec).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn rules_command(action: RulesAction) -> Result<u8> {
+    use auditor::authoring;
+    let mut out = String::new();
+    let code = match action {
+        RulesAction::List { rules } => {
+            let pack = load_pack(&rules)?;
+            let mut table = comfy_table::Table::new();
+            table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED).set_content_arrangement(comfy_table::ContentArrangement::Dynamic).set_width(120);
+            table.set_header(vec!["id", "name", "severity", "basis"]);
+            for r in &pack.rules {
+                table.add_row(vec![r.id.clone(), r.name.clone(), r.severity.to_string(), r.basis.clone()]);
+            }
+            out = format!("{} {} ({}): {} rules\n{table}\n", pack.meta.id, pack.meta.version, pack.origin, pack.rules.len());
+            0
+        }
+        RulesAction::Explain { id, rules } => {
+            let pack = load_pack(&rules)?;
+            match authoring::explain(&pack, &id) {
+                Some(text) => out = text,
+                None => {
+                    let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+                    bail!("error: no rule `{id}` in pack {}\n  = help: rules: {}", pack.meta.id, ids.join(", "));
+                }
+            }
+            0
+        }
+        RulesAction::Check { pack } => {
+            let p = load_pack(&pack)?;
+            let failed: Vec<_> = authoring::run_examples(&p).into_iter().filter(|r| !r.ok()).collect();
+            for f in &failed {
+                let _ = writeln!(out, "error: {pack}: rule `{}` example {} gives {}, but the example expects {}: {}", f.rule, f.number, f.got, f.expect, f.message);
+            }
+            let examples: usize = p.rules.iter().map(|r| r.examples.len()).sum();
+            if failed.is_empty() {
+                let _ = writeln!(out, "ok: {pack}: {} rules, {examples} examples agree", p.rules.len());
+                0
+            } else {
+                let _ = writeln!(out, "{} of {examples} examples disagree with their rules", failed.len());
+                2
+            }
+        }
+        RulesAction::Test { pack } => {
+            let p = load_pack(&pack)?;
+            let runs = authoring::run_examples(&p);
+            for r in &runs {
+                let verdict = if r.ok() { "ok".to_string() } else { format!("FAILED (got {}, expected {}: {})", r.got, r.expect, r.message) };
+                let _ = writeln!(out, "test {}::example-{} ... {verdict}", r.rule, r.number);
+            }
+            let failed = runs.iter().filter(|r| !r.ok()).count();
+            let _ = writeln!(out, "\n{} passed, {failed} failed", runs.len() - failed);
+            u8::from(failed > 0)
+        }
+        RulesAction::Doc { pack } => {
+            out = authoring::doc(&load_pack(&pack)?);
+            0
+        }
+        RulesAction::Diff { a, b } => {
+            out = authoring::diff(&load_pack(&a)?, &load_pack(&b)?);
+            0
+        }
+        RulesAction::Patterns { pack } => {
+            for p in authoring::all_patterns(&load_pack(&pack)?) {
+                let _ = writeln!(out, "{p}");
+            }
+            0
+        }
+    };
+    print_out(&out)?;
+    Ok(code)
+}
+
+fn print_out(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            bail!("error: cannot write the output: {e}");
+        }
+    }
+    Ok(())
+}
+
+const STARTER_CONFIG: &str = include_str!("../docs/starter/auditor.toml");
+const STARTER_PACK: &str = include_str!("../docs/starter/local-pack.toml");
+
+/// `auditor init`: a commented auditor.toml and a local pack extending the bundled one; never
+/// overwrites.
+fn init(dir: &Path) -> Result<u8> {
+    let config = dir.join(auditor::config::FILE_NAME);
+    let pack = dir.join("rules").join("local.toml");
+    for p in [&config, &pack] {
+        if p.exists() {
+            bail!("error: {} exists already; init never overwrites a file", p.display());
+        }
+    }
+    std::fs::create_dir_all(dir.join("rules")).with_context(|| format!("error: cannot create {}", dir.join("rules").display()))?;
+    std::fs::write(&config, STARTER_CONFIG).with_context(|| format!("error: cannot write {}", config.display()))?;
+    std::fs::write(&pack, STARTER_PACK).with_context(|| format!("error: cannot write {}", pack.display()))?;
+    print_out(&format!("wrote {} and {}\nnext: edit them, then run `auditor rules check {}` and `auditor`\n", config.display(), pack.display(), pack.display()))?;
+    Ok(0)
 }

@@ -2,6 +2,10 @@
 //! map from its characters back to the original characters, so evidence quotes the report as
 //! written while rules match one canonical form.
 
+use ferrous_opencc::OpenCC;
+use ferrous_opencc::config::BuiltinConfig;
+use std::sync::LazyLock;
+
 /// A line folded for matching, with the position of each folded character in the original line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Folded {
@@ -48,6 +52,53 @@ pub fn fold(line: &str) -> Folded {
     }
     origin.push(n);
     Folded { text, origin }
+}
+
+static TO_SIMPLIFIED: LazyLock<Option<OpenCC>> =
+    LazyLock::new(|| OpenCC::from_config(BuiltinConfig::T2s).ok());
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
+}
+
+/// Whether a text is written in traditional characters (some mirror sites convert pages): more
+/// than 3% of its first 20,000 CJK characters change when converted to simplified.
+pub fn looks_traditional(text: &str) -> bool {
+    let Some(cc) = TO_SIMPLIFIED.as_ref() else {
+        return false;
+    };
+    let sample: String = text.chars().filter(|&c| is_cjk(c)).take(20_000).collect();
+    if sample.is_empty() {
+        return false;
+    }
+    let changed = sample.chars().zip(cc.convert(&sample).chars()).filter(|(a, b)| a != b).count();
+    changed * 100 > sample.chars().count() * 3
+}
+
+/// Convert folded text to simplified characters in place, keeping one character for one, so
+/// the map back to the original stays valid. Phrase conversions that change the length fall
+/// back to converting character by character.
+pub fn simplify(folded: &mut Folded) {
+    let Some(cc) = TO_SIMPLIFIED.as_ref() else {
+        return;
+    };
+    let converted = cc.convert(&folded.text);
+    if converted.chars().count() == folded.text.chars().count() {
+        folded.text = converted;
+        return;
+    }
+    folded.text = folded
+        .text
+        .chars()
+        .map(|c| {
+            let one = cc.convert(c.encode_utf8(&mut [0; 4]));
+            let mut it = one.chars();
+            match (it.next(), it.next()) {
+                (Some(s), None) => s,
+                _ => c,
+            }
+        })
+        .collect();
 }
 
 /// Split text into lines, accepting LF, CRLF and lone CR line ends.
@@ -131,6 +182,18 @@ mod tests {
     fn splits_every_line_ending() {
         assert_eq!(lines("a\r\nb\rc\nd"), vec!["a", "b", "c", "d"]);
         assert_eq!(lines("\u{FEFF}a\n\nb\n"), vec!["a", "", "b"]);
+    }
+
+    #[test]
+    fn traditional_text_is_matched_as_simplified_and_keeps_its_map() {
+        let text = "縣人民政府關於2022年度法治政府建設情況的報告。存在的問題和不足";
+        assert!(looks_traditional(text));
+        assert!(!looks_traditional("县人民政府关于2022年度法治政府建设情况的报告。显著成效"));
+        let mut f = fold(text);
+        let n = f.text.chars().count();
+        simplify(&mut f);
+        assert_eq!(f.text, "县人民政府关于2022年度法治政府建设情况的报告。存在的问题和不足");
+        assert_eq!(f.text.chars().count(), n);
     }
 
     #[test]

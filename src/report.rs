@@ -133,13 +133,17 @@ static LINE_CLOSERS: &[char] = &[
 static CHROME: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"^(?:关怀版|无障碍|长者模式|适老化|繁體|简体版|您当前所在位置|您现在的位置|您的位置|当前位置|首页\s*[>>»/]|",
-        r"访问量|浏览次数|浏览量|点击数|阅读次数|索引号|发布机构|组配分类|主题分类|主题词|信息来源|来源\s*:|文号\s|",
+        r"访问量|浏览次数|浏览量|点击数|阅读次数|索引号|发布机构|组配分类|主题分类|主题词|(?:文章|信息)?来源\s*:|",
+        r"文号|发文字号|发文机关|制发机构|成文日期|有效性|公开方式|公开范围|",
         r"打印本页|【?打印|关闭窗口|【?关闭|扫一扫|分享到|字号|【?字体|相关文章|相关链接|相关阅读|上一篇|下一篇|",
         r"版权所有|主办单位|承办单位|网站标识码|网站地图|联系我们|今天是|发布日期|发布时间|更新时间|生成日期|作者\s*:|",
         r"本文档|文档由|用户上传|下载文档|立即下载|点击下载|免费下载|文档贡献者|原创力文档|道客巴巴|豆丁网|百度文库|",
         r"第\s*\d+\s*页|[-—\s]*\d{1,3}[-—\s]*$|\d{1,3}\s*/\s*\d{1,3}$|\S{1,80}\.(?:docx?|pdf|wps|txt|ppt)$)",
     ))
 });
+/// A site clock: a date with its weekday (`2019年12月3日星期二`), on a short line.
+static CLOCK: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]"));
 static CHROME_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"ICP备|网站标识码|公网安备|仅供.{0,6}(?:学习|参考|交流)|共\s*\d+\s*页|首页\s*>|访问量\s*:|浏览次数\s*:",
@@ -151,6 +155,9 @@ static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
 });
 const CHROME_MAX_CHARS: usize = 100;
 
+/// A label some pages put before the title.
+static TITLE_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*(?:文章)?(?:标\s*题|题\s*名|名\s*称)\s*[:：|]\s*"));
 static TITLE_WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"法治|法制|依法行政|依法治"));
 static TITLE_KIND: LazyLock<Regex> = LazyLock::new(|| re(r"报告|总结|情况"));
 static UNIT_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -172,7 +179,7 @@ static NOT_REPORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"(?:^|[\s|:])(发布日期|发布时间|公开日期|公开时间|生成日期|更新时间|日期|时间)\s*[:]?\s*",
+        r"(?:^|[\s|:])(发布日期|发布时间|公开日期|公开时间|生成日期|更新时间|日期|时间)[\s:|]*",
         r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
     ))
 });
@@ -190,11 +197,15 @@ fn char_at(s: &str, byte: usize) -> usize {
 }
 
 impl Block {
-    fn new(line: usize, text: &str) -> Block {
+    fn new(line: usize, text: &str, simplify: bool) -> Block {
+        let mut folded = fold(text);
+        if simplify {
+            normalize::simplify(&mut folded);
+        }
         Block {
             line,
             text: text.to_string(),
-            folded: fold(text),
+            folded,
             kind: BlockKind::Body,
         }
     }
@@ -335,7 +346,12 @@ fn heading_title(rest: &str) -> (String, usize) {
 
 fn is_chrome(b: &Block) -> bool {
     let t = b.folded.text.trim();
-    t.chars().count() <= CHROME_MAX_CHARS && (CHROME.is_match(t) || CHROME_ANYWHERE.is_match(t))
+    if t.chars().count() > CHROME_MAX_CHARS {
+        return false;
+    }
+    // Metadata tables space out their labels (索 引 号 | …).
+    let packed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    CHROME.is_match(t) || CHROME.is_match(&packed) || CHROME_ANYWHERE.is_match(t) || CLOCK.is_match(t)
 }
 
 /// Cut a line where a heading starts after a sentence end, if its number follows the last one
@@ -394,9 +410,11 @@ impl Report {
     pub fn parse(text: &str) -> Report {
         let mut blocks = Vec::new();
         let mut last_number = [0u32; 2];
+        // A report in traditional script is matched as if simplified; quotes stay as written.
+        let simplify = normalize::looks_traditional(text);
         for (i, line) in normalize::lines(text).into_iter().enumerate() {
             for piece in split_line(line.trim(), &mut last_number) {
-                let mut b = Block::new(i + 1, &piece);
+                let mut b = Block::new(i + 1, &piece, simplify);
                 if let Some((1, Some(n), _)) = heading_marker(&b.folded.text) {
                     last_number = [n, 0];
                 } else if let Some((2, Some(n), _)) = heading_marker(&b.folded.text) {
@@ -481,16 +499,23 @@ impl Report {
             for i in range.clone() {
                 self.blocks[i].kind = BlockKind::Title;
             }
-            let parts: Vec<&str> = range
+            let parts: Vec<String> = range
                 .clone()
-                .map(|i| self.blocks[i].text.as_str())
+                .map(|i| {
+                    let t = self.blocks[i].text.trim_start_matches('#').trim();
+                    TITLE_LABEL.replace(t, "").trim_end_matches(['|', ' ']).to_string()
+                })
                 .collect();
             meta.title = Some(parts.join(" "));
             meta.title_line = Some(self.blocks[range.start].line);
-            let folded: Vec<&str> = range
+            let folded: Vec<String> = range
                 .clone()
-                .map(|i| self.blocks[i].folded.text.as_str())
+                .map(|i| {
+                    let t = TITLE_LABEL.replace(&self.blocks[i].folded.text, "");
+                    t.trim_end_matches(['|', ' ']).to_string()
+                })
                 .collect();
+            let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
             meta.unit = unit_from_title(&folded);
             if let Some((y, _)) = years_in(&folded.join(" ")).first() {
                 meta.year = Some(*y);
@@ -660,7 +685,10 @@ fn find_title(blocks: &[Block], body_end: usize) -> Option<Range<usize>> {
     for (k, &i) in content.iter().enumerate() {
         let b = &blocks[i];
         let t = b.folded.text.trim();
-        if heading_marker(t).is_some_and(|h| h.0 < 6 || !t.starts_with('#')) {
+        // A numbered heading ends the search; a Markdown `#` line without a Chinese marker may be
+        // the title.
+        let unhashed = t.trim_start_matches('#').trim_start();
+        if heading_marker(unhashed).is_some() || (!t.starts_with('#') && heading_marker(t).is_some()) {
             break;
         }
         if !is_title_candidate(t) {
@@ -867,6 +895,18 @@ mod tests {
         assert_eq!(r.meta.published_line, Some(4));
         let content: Vec<usize> = r.content().map(|i| r.blocks[i].line).collect();
         assert_eq!(content, [5, 7, 8, 9]);
+    }
+
+    #[test]
+    fn metadata_tables_with_spaced_labels_and_bars() {
+        let text = "索 引 号 | 1162/2025-48 | 主题分类 | 综合 |\n成文日期 | 2023-02-13 | 发布日期 | 2023-03-30 |\n\
+                    标 题 | 青山县2022年度法治政府建设情况报告 |\n天津市某区人民政府 2019年12月3日星期二\n2022年，我县推进法治政府建设。";
+        let r = Report::parse(text);
+        assert_eq!(r.meta.title.as_deref(), Some("青山县2022年度法治政府建设情况报告"));
+        assert_eq!(r.meta.unit.as_deref(), Some("青山县"));
+        assert_eq!(r.meta.published, Date::new(2023, 3, 30));
+        assert_eq!(r.blocks[0].kind, BlockKind::Chrome);
+        assert_eq!(r.blocks[3].kind, BlockKind::Chrome, "a clock line");
     }
 
     #[test]

@@ -11,7 +11,11 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// Packs compiled into the binary, by name.
-pub const BUNDLED: &[(&str, &str)] = &[("2021", include_str!("../rules/2021.toml"))];
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("2021", include_str!("../rules/2021.toml")),
+    ("2019", include_str!("../rules/2019.toml")),
+    ("province-example", include_str!("../rules/province-example.toml")),
+];
 
 /// How much a gap matters: `error` gaps fail the audit (exit code 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
@@ -29,6 +33,26 @@ pub enum Status {
     Pass,
     Gap,
     Skip,
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Pass => "pass",
+            Status::Gap => "gap",
+            Status::Skip => "skip",
+        })
+    }
 }
 
 /// The unit within which the patterns of a `together` group must all appear.
@@ -51,6 +75,15 @@ pub struct PackMeta {
     pub basis: Vec<String>,
     #[serde(default)]
     pub description: String,
+    /// Packs this one builds on: bundled names or paths relative to this file.
+    #[serde(default)]
+    pub extends: Vec<String>,
+    /// Rules of the packs it extends that this pack leaves out.
+    #[serde(default)]
+    pub remove: Vec<String>,
+    /// The report years the pack is written for (first, last), for choosing a pack by year.
+    #[serde(default)]
+    pub years: Option<(i32, i32)>,
 }
 
 #[derive(Deserialize)]
@@ -61,19 +94,42 @@ struct RawPack {
     fragments: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     rule: Vec<RawRule>,
+    /// Changes to rules of the packs this one extends: any key given replaces the base's.
+    #[serde(default, rename = "override")]
+    overrides: Vec<RawRule>,
+    /// Which source file each fragment came from.
+    #[serde(skip)]
+    fragment_src: BTreeMap<String, usize>,
+}
+
+/// A rule's example: a small report and the verdict the rule must give on it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub text: String,
+    pub expect: Status,
+    #[serde(default)]
+    pub note: String,
 }
 
 type Patterns = Vec<Spanned<String>>;
 
-#[derive(Deserialize)]
+/// A rule as written. The common keys are optional here because an `[[override]]` has the same
+/// shape and gives only what it changes; a full rule missing one is an error.
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawRule {
     id: Spanned<String>,
-    name: String,
-    kind: Spanned<String>,
-    severity: Severity,
-    basis: String,
-    help: String,
+    name: Option<String>,
+    kind: Option<Spanned<String>>,
+    severity: Option<Severity>,
+    basis: Option<String>,
+    help: Option<String>,
+    #[serde(default)]
+    example: Vec<Example>,
+    /// Which source file the rule (or its last override) came from.
+    #[serde(skip)]
+    src: usize,
     // section
     #[serde(default)]
     headings: Patterns,
@@ -131,6 +187,20 @@ const KINDS: &[(&str, &[&str])] = &[
 ];
 
 impl RawRule {
+    /// Apply an override: every key it gives replaces this rule's.
+    fn apply(&mut self, o: RawRule) {
+        macro_rules! take {
+            (opt: $($f:ident),*; list: $($l:ident),*) => {
+                $(if o.$f.is_some() { self.$f = o.$f; })*
+                $(if !o.$l.is_empty() { self.$l = o.$l; })*
+            };
+        }
+        take!(opt: name, kind, severity, basis, help, levels, otherwise, min_chars, min_items, scope,
+              within, forbid, if_missing, offset, deadline;
+              list: example, headings, fallback, until, any, together, relative, statement, parts);
+        self.src = o.src;
+    }
+
     /// The kind-specific keys this rule sets.
     fn keys_set(&self) -> Vec<&'static str> {
         let set = [
@@ -239,6 +309,8 @@ pub struct Rule {
     pub severity: Severity,
     pub basis: String,
     pub help: String,
+    /// Small reports with the verdict this rule must give on each.
+    pub examples: Vec<Example>,
     pub check: Check,
 }
 
@@ -286,20 +358,104 @@ impl Pack {
         }
     }
 
-    /// Parse, validate and compile a pack from its TOML text. `file` names it in errors.
+    /// Parse, validate and compile a pack from its TOML text. `file` names it in errors and
+    /// anchors the paths of the packs it extends.
     pub fn parse(text: &str, file: &str) -> Result<Pack, PackError> {
-        let raw: RawPack = toml::from_str(text).map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start);
-            Diagnostic::at(file, text, offset, e.message().trim().to_string())
-                .with_help("see the rule-file reference in README.md for the keys each rule takes")
-        })?;
-        Compiler {
-            file,
-            text,
-            diagnostics: Vec::new(),
-        }
-        .compile(raw)
+        let mut sources = Vec::new();
+        let raw = load_raw(text, file, &mut sources, &mut Vec::new())?;
+        Compiler { sources, current: 0, diagnostics: Vec::new() }.compile(raw)
     }
+}
+
+/// The text of a pack named in `extends`: a bundled name, or a path relative to the extending file.
+fn resolve_base(spec: &str, from: &str) -> Result<(String, String), String> {
+    let name = spec.strip_suffix(".toml").unwrap_or(spec);
+    if let Some((n, text)) = BUNDLED.iter().find(|(n, _)| *n == name) {
+        return Ok((format!("bundled:{n}"), text.to_string()));
+    }
+    let base_dir = std::path::Path::new(from).parent().filter(|_| !from.starts_with("bundled:"));
+    let path = base_dir.map_or_else(|| std::path::PathBuf::from(spec), |d| d.join(spec));
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        let names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
+        format!("cannot read `{}` ({e}); extends takes a path or a bundled pack ({})", path.display(), names.join(", "))
+    })?;
+    Ok((path.display().to_string(), text))
+}
+
+/// Read a pack and the packs it extends, merged into one: the bases' rules in order, then the
+/// removals, the overrides, and this pack's own rules.
+fn load_raw(text: &str, file: &str, sources: &mut Vec<(String, String)>, stack: &mut Vec<String>) -> Result<RawPack, PackError> {
+    let src = sources.len();
+    sources.push((file.to_string(), text.to_string()));
+    let mut raw: RawPack = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        Diagnostic::at(file, text, offset, e.message().trim().to_string())
+            .with_help("see the rule-file reference in README.md for the keys each rule takes")
+    })?;
+    for r in raw.rule.iter_mut().chain(raw.overrides.iter_mut()) {
+        r.src = src;
+    }
+    raw.fragment_src = raw.fragments.keys().map(|k| (k.clone(), src)).collect();
+    let at = |offset: usize, message: String| Diagnostic::at(file, text, offset, message);
+    if raw.pack.extends.is_empty() {
+        if let Some(o) = raw.overrides.first() {
+            return Err(at(o.id.span().start, "an [[override]] changes a rule of a pack this one extends: add `extends` to [pack]".into()).into());
+        }
+        return Ok(raw);
+    }
+    stack.push(file.to_string());
+    let mut rules: Vec<RawRule> = Vec::new();
+    let mut fragments = BTreeMap::new();
+    let mut fragment_src = BTreeMap::new();
+    for spec in raw.pack.extends.clone() {
+        let (base_file, base_text) = resolve_base(&spec, file).map_err(|e| Diagnostic::whole(file, format!("extends `{spec}`: {e}")))?;
+        if stack.contains(&base_file) {
+            let mut cycle = stack.clone();
+            cycle.push(base_file);
+            return Err(Diagnostic::whole(file, format!("packs extend each other in a cycle: {}", cycle.join(" → "))).into());
+        }
+        let base = load_raw(&base_text, &base_file, sources, stack)?;
+        fragments.extend(base.fragments);
+        fragment_src.extend(base.fragment_src);
+        for r in base.rule {
+            match rules.iter_mut().find(|x| x.id.get_ref() == r.id.get_ref()) {
+                Some(x) => *x = r,
+                None => rules.push(r),
+            }
+        }
+    }
+    stack.pop();
+    let mut diagnostics = Vec::new();
+    for id in &raw.pack.remove {
+        let before = rules.len();
+        rules.retain(|r| r.id.get_ref() != id);
+        if rules.len() == before {
+            let offset = text.find(&format!("\"{id}\"")).unwrap_or(0);
+            diagnostics.push(at(offset, format!("remove: no rule `{id}` in the packs this one extends")));
+        }
+    }
+    for o in std::mem::take(&mut raw.overrides) {
+        match rules.iter_mut().find(|r| r.id.get_ref() == o.id.get_ref()) {
+            Some(r) => r.apply(o),
+            None => diagnostics.push(at(o.id.span().start, format!("override of unknown rule `{}`: the packs this one extends have no such rule", o.id.get_ref()))),
+        }
+    }
+    for r in std::mem::take(&mut raw.rule) {
+        if rules.iter().any(|x| x.id.get_ref() == r.id.get_ref()) {
+            diagnostics.push(at(r.id.span().start, format!("rule `{}` is already in a pack this one extends: change it with [[override]]", r.id.get_ref())));
+        } else {
+            rules.push(r);
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(PackError { diagnostics });
+    }
+    fragments.extend(std::mem::take(&mut raw.fragments));
+    fragment_src.extend(std::mem::take(&mut raw.fragment_src));
+    raw.rule = rules;
+    raw.fragments = fragments;
+    raw.fragment_src = fragment_src;
+    Ok(raw)
 }
 
 fn fnv1a(text: &str) -> String {
@@ -311,20 +467,22 @@ fn fnv1a(text: &str) -> String {
     format!("{h:016x}")
 }
 
-struct Compiler<'a> {
-    file: &'a str,
-    text: &'a str,
+struct Compiler {
+    /// Every file read (name, text): the pack and the packs it extends.
+    sources: Vec<(String, String)>,
+    /// The source the rule or fragment being compiled came from.
+    current: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Compiler<'_> {
+impl Compiler {
     fn error_at(&mut self, offset: usize, message: String) {
-        self.diagnostics
-            .push(Diagnostic::at(self.file, self.text, offset, message));
+        let (file, text) = &self.sources[self.current];
+        self.diagnostics.push(Diagnostic::at(file, text, offset, message));
     }
 
     fn compile(mut self, raw: RawPack) -> Result<Pack, PackError> {
-        let fragments = self.expand_fragments(&raw.fragments);
+        let fragments = self.expand_fragments(&raw.fragments, &raw.fragment_src);
         let ids: Vec<String> = raw.rule.iter().map(|r| r.id.get_ref().clone()).collect();
         for (i, r) in raw.rule.iter().enumerate() {
             if ids[..i].contains(r.id.get_ref()) {
@@ -349,21 +507,35 @@ impl Compiler<'_> {
         let kinds: Vec<Option<&str>> = raw
             .rule
             .iter()
-            .map(|r| KINDS.iter().find(|k| k.0 == r.kind.get_ref()).map(|k| k.0))
+            .map(|r| {
+                let kind = r.kind.as_ref()?;
+                KINDS.iter().find(|k| k.0 == kind.get_ref()).map(|k| k.0)
+            })
             .collect();
         let mut rules = Vec::new();
         for (i, r) in raw.rule.iter().enumerate() {
+            self.current = r.src;
+            let id = r.id.get_ref();
+            let missing: Vec<&str> = [
+                ("name", r.name.is_none()),
+                ("kind", r.kind.is_none()),
+                ("severity", r.severity.is_none()),
+                ("basis", r.basis.is_none()),
+                ("help", r.help.is_none()),
+            ]
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(k, _)| *k)
+            .collect();
+            if !missing.is_empty() {
+                let message = format!("rule `{id}`: missing key{} {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", "));
+                self.error_at(r.id.span().start, message);
+                continue;
+            }
             let Some(kind) = kinds[i] else {
                 let names: Vec<&str> = KINDS.iter().map(|k| k.0).collect();
-                self.error_at(
-                    r.kind.span().start,
-                    format!(
-                        "rule `{}`: unknown kind `{}` (kinds: {})",
-                        r.id.get_ref(),
-                        r.kind.get_ref(),
-                        names.join(", ")
-                    ),
-                );
+                let k = r.kind.as_ref().map_or((0, String::new()), |k| (k.span().start, k.get_ref().clone()));
+                self.error_at(k.0, format!("rule `{id}`: unknown kind `{}` (kinds: {})", k.1, names.join(", ")));
                 continue;
             };
             let allowed = KINDS.iter().find(|k| k.0 == kind).map_or(&[][..], |k| k.1);
@@ -371,11 +543,7 @@ impl Compiler<'_> {
                 if !allowed.contains(&key) {
                     self.error_at(
                         r.id.span().start,
-                        format!(
-                            "rule `{}`: key `{key}` does not apply to kind `{kind}` (it takes: {})",
-                            r.id.get_ref(),
-                            allowed.join(", ")
-                        ),
+                        format!("rule `{id}`: key `{key}` does not apply to kind `{kind}` (it takes: {})", allowed.join(", ")),
                     );
                 }
             }
@@ -388,11 +556,12 @@ impl Compiler<'_> {
             };
             if let Some(check) = cx.check(kind) {
                 rules.push(Rule {
-                    id: r.id.get_ref().clone(),
-                    name: r.name.clone(),
-                    severity: r.severity,
-                    basis: r.basis.clone(),
-                    help: r.help.clone(),
+                    id: id.clone(),
+                    name: r.name.clone().unwrap_or_default(),
+                    severity: r.severity.unwrap_or(Severity::Error),
+                    basis: r.basis.clone().unwrap_or_default(),
+                    help: r.help.clone().unwrap_or_default(),
+                    examples: r.example.clone(),
                     check,
                 });
             }
@@ -407,11 +576,12 @@ impl Compiler<'_> {
                 diagnostics: self.diagnostics,
             });
         }
+        let all_text: String = self.sources.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\u{0}");
         Ok(Pack {
             meta: raw.pack,
             rules,
-            origin: self.file.to_string(),
-            hash: fnv1a(self.text),
+            origin: self.sources[0].0.clone(),
+            hash: fnv1a(&all_text),
             section_order,
         })
     }
@@ -420,11 +590,12 @@ impl Compiler<'_> {
     fn expand_fragments(
         &mut self,
         raw: &BTreeMap<String, Spanned<String>>,
+        src: &BTreeMap<String, usize>,
     ) -> BTreeMap<String, String> {
         let mut done = BTreeMap::new();
         for name in raw.keys() {
             let mut stack = Vec::new();
-            self.expand_fragment(name, raw, &mut done, &mut stack);
+            self.expand_fragment(name, raw, src, &mut done, &mut stack);
         }
         done
     }
@@ -433,6 +604,7 @@ impl Compiler<'_> {
         &mut self,
         name: &str,
         raw: &BTreeMap<String, Spanned<String>>,
+        src: &BTreeMap<String, usize>,
         done: &mut BTreeMap<String, String>,
         stack: &mut Vec<String>,
     ) -> Option<String> {
@@ -440,6 +612,7 @@ impl Compiler<'_> {
             return Some(v.clone());
         }
         let spanned = raw.get(name)?;
+        self.current = src.get(name).copied().unwrap_or(0);
         if stack.iter().any(|s| s == name) {
             self.error_at(
                 spanned.span().start,
@@ -462,8 +635,9 @@ impl Compiler<'_> {
             match raw.get(inner) {
                 Some(_) => {
                     let v = self
-                        .expand_fragment(inner, raw, done, stack)
+                        .expand_fragment(inner, raw, src, done, stack)
                         .unwrap_or_default();
+                    self.current = src.get(name).copied().unwrap_or(0);
                     out.push_str(&format!("(?:{v})"));
                 }
                 None => self.error_at(
@@ -525,6 +699,7 @@ impl Compiler<'_> {
                 if let Err(cycle) = visit(i, &deps, &mut state, &mut order, &mut path) {
                     let names: Vec<&str> = cycle.iter().map(|&k| rules[k].id.as_str()).collect();
                     let at = raw.rule[cycle[0]].id.span().start;
+                    self.current = raw.rule[cycle[0]].src;
                     self.error_at(
                         at,
                         format!(
@@ -549,15 +724,15 @@ pub fn scope_parts(scope: &Scope) -> Vec<usize> {
     }
 }
 
-struct RuleCx<'c, 'a> {
-    c: &'c mut Compiler<'a>,
+struct RuleCx<'c> {
+    c: &'c mut Compiler,
     fragments: &'c BTreeMap<String, String>,
     ids: &'c [String],
     kinds: &'c [Option<&'static str>],
     rule: &'c RawRule,
 }
 
-impl RuleCx<'_, '_> {
+impl RuleCx<'_> {
     fn id(&self) -> &str {
         self.rule.id.get_ref()
     }
@@ -600,13 +775,9 @@ impl RuleCx<'_, '_> {
         match RegexBuilder::new(&expanded).size_limit(1 << 22).build() {
             Ok(r) => Some(r),
             Err(e) => {
-                let detail = e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
+                let text = e.to_string();
+                let last = text.lines().last().unwrap_or("").trim();
+                let detail = last.strip_prefix("error: ").unwrap_or(last);
                 self.err(
                     p.span().start,
                     format!("pattern `{}` does not compile: {detail}", p.get_ref()),
@@ -940,4 +1111,75 @@ mod tests {
         let e = Pack::parse(&format!("{HEAD}[[rule]\n"), "t.toml").unwrap_err();
         assert_eq!(e.diagnostics[0].line, 5);
     }
+    fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    }
+
+    #[test]
+    fn a_pack_extends_a_bundled_pack_with_overrides_removals_and_new_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[pack]\nid = \"x\"\nname = \"x\"\nversion = \"1\"\nextends = [\"2021\"]\nremove = [\"numbering\"]\n\
+                    [[override]]\nid = \"frp-section\"\nseverity = \"error\"\n\
+                    [[rule]]\nid = \"new\"\nname = \"新\"\nkind = \"content\"\nseverity = \"info\"\nbasis = \"b\"\nhelp = \"h\"\nany = ['{{leader}}']\n";
+        let path = write(dir.path(), "x.toml", text);
+        let pack = Pack::load(&path).unwrap();
+        let base = Pack::load("2021").unwrap();
+        assert_eq!(pack.rules.len(), base.rules.len());
+        assert!(pack.rule_index("numbering").is_none());
+        assert_eq!(pack.rules[pack.rule_index("frp-section").unwrap()].severity, Severity::Error);
+        assert_eq!(pack.rules.last().unwrap().id, "new", "new rules come after the base's; base fragments are usable");
+        assert_ne!(pack.hash, base.hash);
+    }
+
+    #[test]
+    fn extends_errors_name_the_file_and_the_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        let head = "[pack]\nid = \"x\"\nname = \"x\"\nversion = \"1\"\n";
+        let e = |body: &str| Pack::load(&write(dir.path(), "e.toml", &format!("{head}{body}"))).unwrap_err().to_string();
+        assert!(e("extends = [\"2021\"]\n[[override]]\nid = \"ghost\"\nseverity = \"error\"\n").contains("override of unknown rule `ghost`"));
+        assert!(e("extends = [\"2021\"]\nremove = [\"ghost\"]\n").contains("remove: no rule `ghost`"));
+        assert!(e("[[override]]\nid = \"frp\"\nseverity = \"error\"\n").contains("add `extends`"));
+        assert!(e("extends = [\"2021\"]\n[[rule]]\nid = \"frp\"\nname = \"x\"\nkind = \"numbering\"\nseverity = \"error\"\nbasis = \"\"\nhelp = \"\"\n")
+            .contains("already in a pack this one extends"));
+        assert!(e("extends = [\"nope.toml\"]\n").contains("extends `nope.toml`"));
+        assert!(e("[[rule]]\nid = \"r\"\nkind = \"numbering\"\n").contains("missing keys name, severity, basis, help"));
+    }
+
+    #[test]
+    fn an_extends_cycle_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = |id: &str, base: &str| format!("[pack]\nid = \"{id}\"\nname = \"x\"\nversion = \"1\"\nextends = [\"{base}\"]\n");
+        write(dir.path(), "a.toml", &pack("a", "b.toml"));
+        let b = write(dir.path(), "b.toml", &pack("b", "a.toml"));
+        let e = Pack::load(&b).unwrap_err().to_string();
+        assert!(e.contains("cycle"), "{e}");
+    }
+
+    #[test]
+    fn an_error_in_a_base_pack_names_the_base_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "base.toml", &format!("{HEAD}{}", rule("content", "any = ['(']")));
+        let child = write(dir.path(), "child.toml", "[pack]\nid = \"c\"\nname = \"c\"\nversion = \"1\"\nextends = [\"base.toml\"]\n");
+        let e = Pack::load(&child).unwrap_err();
+        assert!(e.diagnostics[0].file.ends_with("base.toml"), "{e}");
+        assert_eq!(e.diagnostics[0].line, 12);
+    }
+
+    #[test]
+    fn every_bundled_pack_compiles_and_its_examples_hold() {
+        for (name, _) in BUNDLED {
+            let pack = Pack::load(name).unwrap();
+            let runs = crate::authoring::run_examples(&pack);
+            assert!(!runs.is_empty(), "pack {name} has no examples");
+            let failed: Vec<_> = runs.iter().filter(|r| !r.ok()).collect();
+            assert!(failed.is_empty(), "pack {name}: {failed:?}");
+            for r in &pack.rules {
+                let has = |s: Status| r.examples.iter().any(|e| e.expect == s);
+                assert!(has(Status::Pass) && has(Status::Gap), "pack {name}: rule {} needs a passing and a failing example", r.id);
+            }
+        }
+    }
+
 }

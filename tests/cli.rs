@@ -112,8 +112,9 @@ fn directories_are_walked_in_sorted_order() {
 #[test]
 fn an_unreadable_report_is_reported_and_the_rest_still_audited() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("gbk.txt");
-    fs::write(&bad, [0xB7, 0xA8, 0xD6, 0xCE, 0xD5, 0xFE]).unwrap();
+    let bad = dir.path().join("binary.txt");
+    let noise: Vec<u8> = (0..4000u32).map(|i| (i * 7 % 32) as u8).collect();
+    fs::write(&bad, noise).unwrap();
     let out = auditor()
         .args(["--format", "json", "samples/complete.txt"])
         .arg(&bad)
@@ -125,7 +126,7 @@ fn an_unreadable_report_is_reported_and_the_rest_still_audited() {
     let reports = v["reports"].as_array().unwrap();
     assert_eq!(reports.len(), 3);
     assert!(reports[0]["error"].is_null() && reports[0]["results"].as_array().unwrap().len() > 5);
-    assert!(reports[1]["error"].as_str().unwrap().contains("not UTF-8"));
+    assert!(reports[1]["error"].as_str().unwrap().contains("not a text report"));
     assert!(
         reports[2]["error"]
             .as_str()
@@ -227,4 +228,31 @@ fn json_snapshot() {
         "json_unheaded_parts",
         stable(&String::from_utf8(out.stdout).unwrap())
     );
+}
+
+#[test]
+fn gbk_reports_are_detected_and_the_encoding_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string("samples/complete.txt").unwrap();
+    let gbk = dir.path().join("gbk.txt");
+    fs::write(&gbk, encoding_rs::GB18030.encode(&text).0).unwrap();
+    let (v, code) = json(&[gbk.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(v["reports"][0]["meta"]["encoding"], "GB18030");
+    assert_eq!(v["reports"][0]["meta"]["format"], "text");
+    auditor().arg(&gbk).assert().code(0).stdout(predicate::str::contains("read as: text, GB18030"));
+}
+
+#[test]
+fn the_encoding_flag_overrides_detection() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string("samples/complete.txt").unwrap();
+    let gbk = dir.path().join("gbk.txt");
+    fs::write(&gbk, encoding_rs::GB18030.encode(&text).0).unwrap();
+    let (v, _) = json(&["--encoding", "gbk", gbk.to_str().unwrap()]);
+    assert_eq!(v["reports"][0]["meta"]["encoding"], "GB18030");
+    let (v, code) = json(&["--encoding", "utf-8", gbk.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(v["reports"][0]["error"].as_str().unwrap().contains("not valid UTF-8"));
+    auditor().args(["--encoding", "klingon", "samples/complete.txt"]).assert().code(2).stderr(predicate::str::contains("unknown encoding"));
 }

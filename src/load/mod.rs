@@ -1,6 +1,15 @@
 //! Loading: which inputs to audit (files, directories walked recursively, `-` for stdin) and
-//! their bytes turned into text. Every input yields either text or an error of its own, so one
-//! unreadable report never stops a batch.
+//! their bytes turned into text, whatever the format: plain text in any common encoding,
+//! Markdown, HTML pages, DOCX, PDF and legacy .doc. Every input yields either a document or an
+//! error of its own, so one unreadable report never stops a batch.
+
+pub mod decode;
+pub mod docx;
+pub mod html;
+pub mod pdf;
+pub mod select;
+
+pub use select::{Selection, collect};
 
 use std::fs;
 use std::io::Read;
@@ -9,7 +18,9 @@ use std::path::{Path, PathBuf};
 /// Largest report read, in bytes; real reports are well under 1 MB.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 /// File types audited when a directory is walked. Named files are read whatever their type.
-pub const REPORT_EXTENSIONS: &[&str] = &["txt", "md", "markdown"];
+pub const REPORT_EXTENSIONS: &[&str] = &[
+    "txt", "md", "markdown", "html", "htm", "shtml", "docx", "pdf", "doc",
+];
 
 /// One thing to audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,72 +41,74 @@ impl Input {
     }
 }
 
-/// Expand command-line paths: files as given, directories into their report files (recursively,
-/// sorted by path so output order never depends on the file system), `-` into stdin.
-pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            out.push(Input::Stdin);
-        } else if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found, &mut Vec::new());
-            found.sort_by_key(Input::label);
-            if found.is_empty() {
-                out.push(Input::Broken(
-                    p.clone(),
-                    format!(
-                        "no report files ({}) in this directory",
-                        REPORT_EXTENSIONS.join(", ")
-                    ),
-                ));
-            }
-            out.extend(found);
-        } else if p.exists() {
-            out.push(Input::File(p.clone()));
-        } else {
-            out.push(Input::Broken(p.clone(), "no such file or directory".into()));
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Vec<PathBuf>) {
-    // Symlinked directories may loop; visit each real directory once.
-    let real = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if seen.contains(&real) {
-        return;
-    }
-    seen.push(real);
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            out.push(Input::Broken(
-                dir.to_path_buf(),
-                format!("cannot list the directory: {e}"),
-            ));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out, seen);
-        } else if is_report_file(&path) {
-            out.push(Input::File(path));
-        }
-    }
-}
-
 pub fn is_report_file(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| REPORT_EXTENSIONS.iter().any(|r| r.eq_ignore_ascii_case(e)))
 }
 
-/// Read an input as text. Errors say what is wrong and what to do.
-pub fn read(input: &Input) -> Result<String, String> {
-    let bytes = match input {
+/// The format of an input, decided by its content first and its extension second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFormat {
+    Text,
+    Markdown,
+    Html,
+    Docx,
+    Pdf,
+    /// Legacy Word 97–2003.
+    Doc,
+}
+
+/// Where a line of extracted text came from, for formats with pages or paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<u32>,
+}
+
+/// An input read as text, with what is known about where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub text: String,
+    pub format: SourceFormat,
+    /// The character encoding, for text and HTML inputs.
+    pub encoding: Option<&'static str>,
+    /// Document properties (DOCX): when the file was created and last modified.
+    pub created: Option<String>,
+    pub modified: Option<String>,
+    /// For PDF and DOCX, where each line of `text` came from (index = line - 1).
+    pub locations: Vec<Location>,
+    /// SHA-256 of the input's bytes, so an audit names exactly what it read.
+    pub sha256: String,
+}
+
+impl Document {
+    fn plain(text: String, format: SourceFormat, encoding: Option<&'static str>) -> Document {
+        Document {
+            text,
+            format,
+            encoding,
+            created: None,
+            modified: None,
+            locations: Vec::new(),
+            sha256: String::new(),
+        }
+    }
+}
+
+/// How inputs are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Read text and HTML in this encoding instead of detecting it.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+/// Read an input as a document. Errors say what is wrong and what to do.
+pub fn read(input: &Input, options: &Options) -> Result<Document, String> {
+    let (bytes, path) = match input {
         Input::Broken(_, why) => return Err(why.clone()),
         Input::Stdin => {
             let mut buf = Vec::new();
@@ -103,63 +116,270 @@ pub fn read(input: &Input) -> Result<String, String> {
                 .take(MAX_INPUT_BYTES + 1)
                 .read_to_end(&mut buf)
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
-            buf
+            (buf, None)
         }
         Input::File(path) => {
             let meta = fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
             if meta.len() > MAX_INPUT_BYTES {
-                return Err(format!(
-                    "file too large ({} bytes; the limit is {MAX_INPUT_BYTES}): is this a report?",
-                    meta.len()
-                ));
+                return Err(too_large(meta.len()));
             }
-            fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?
+            (
+                fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?,
+                Some(path.as_path()),
+            )
         }
     };
-    decode(&bytes)
+    read_bytes(&bytes, path, options)
 }
 
-/// Bytes to text. Only UTF-8 (with or without BOM) for now; the error says how to convert.
-pub fn decode(bytes: &[u8]) -> Result<String, String> {
+fn too_large(len: u64) -> String {
+    format!("file too large ({len} bytes; the limit is {MAX_INPUT_BYTES} bytes): is this a report?")
+}
+
+/// Read the bytes of an input; `path` (when there is one) helps to tell the format.
+pub fn read_bytes(
+    bytes: &[u8],
+    path: Option<&Path>,
+    options: &Options,
+) -> Result<Document, String> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(format!(
-            "input too large (the limit is {MAX_INPUT_BYTES} bytes)"
-        ));
+        return Err(too_large(bytes.len() as u64));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err("empty report: the file has no text".into());
     }
-    if bytes.contains(&0) {
-        return Err("not a text report: the file contains binary data (NUL bytes)".into());
+    let format = sniff(bytes, path);
+    let document = match format {
+        SourceFormat::Text | SourceFormat::Markdown | SourceFormat::Html => {
+            let decoded = decode::decode(bytes, options.encoding, format == SourceFormat::Html)?;
+            let encoding = Some(decode::name(decoded.encoding));
+            let text = match format {
+                SourceFormat::Html => html::extract(&decoded.text),
+                SourceFormat::Markdown => plain_markdown(&decoded.text),
+                _ => decoded.text,
+            };
+            Document::plain(text, format, encoding)
+        }
+        SourceFormat::Docx => {
+            let docx = docx::extract(bytes)?;
+            let mut lines = Vec::new();
+            let mut locations = Vec::new();
+            for (i, p) in docx.paragraphs.iter().enumerate() {
+                for line in p.split('\n') {
+                    lines.push(line.to_string());
+                    locations.push(Location {
+                        page: None,
+                        paragraph: Some(i as u32 + 1),
+                    });
+                }
+            }
+            Document {
+                text: lines.join("\n"),
+                format,
+                encoding: None,
+                created: docx.created,
+                modified: docx.modified,
+                locations,
+                sha256: String::new(),
+            }
+        }
+        SourceFormat::Pdf => {
+            let pages = pdf::extract(bytes)?;
+            let mut lines = Vec::new();
+            let mut locations = Vec::new();
+            for (i, page) in pages.iter().enumerate() {
+                for line in crate::normalize::lines(page) {
+                    lines.push(line.to_string());
+                    locations.push(Location {
+                        page: Some(i as u32 + 1),
+                        paragraph: None,
+                    });
+                }
+            }
+            Document {
+                text: lines.join("\n"),
+                format,
+                encoding: None,
+                created: None,
+                modified: None,
+                locations,
+                sha256: String::new(),
+            }
+        }
+        SourceFormat::Doc => Document::plain(legacy_doc(bytes)?, format, None),
+    };
+    let mut document = document;
+    document.sha256 = sha256_hex(bytes);
+    if document.text.trim().is_empty() {
+        return Err(match format {
+            SourceFormat::Pdf => "the PDF has no text layer (a scanned document?): it needs OCR before it can be audited".into(),
+            _ => "empty report: no text was found in the file".into(),
+        });
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.strip_prefix('\u{FEFF}').unwrap_or(s).to_string()),
-        Err(e) => Err(format!(
-            "not UTF-8 text (invalid byte at offset {}): save the report as UTF-8, e.g. `iconv -f GB18030 -t UTF-8`",
-            e.valid_up_to()
-        )),
+    Ok(document)
+}
+
+/// Lower-case hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Decide the format: magic bytes first (a .txt that is really a PDF is read as PDF), then the
+/// extension, then a look at the text for HTML.
+pub fn sniff(bytes: &[u8], path: Option<&Path>) -> SourceFormat {
+    let ext = path
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return SourceFormat::Pdf;
     }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return SourceFormat::Docx;
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return SourceFormat::Doc;
+    }
+    match ext.as_str() {
+        "html" | "htm" | "shtml" | "xhtml" => return SourceFormat::Html,
+        "md" | "markdown" => return SourceFormat::Markdown,
+        "docx" => return SourceFormat::Docx,
+        "pdf" => return SourceFormat::Pdf,
+        "doc" => return SourceFormat::Doc,
+        _ => {}
+    }
+    let lower: Vec<u8> = head
+        .iter()
+        .filter(|b| **b != 0)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let has = |n: &[u8]| lower.windows(n.len()).any(|w| w == n);
+    if has(b"<!doctype html") || has(b"<html") || (has(b"<body") && has(b"</")) {
+        SourceFormat::Html
+    } else {
+        SourceFormat::Text
+    }
+}
+
+/// Markdown to plain lines, one for one: emphasis, quote and list markers go, `#` headings stay
+/// (the outline reads them).
+fn plain_markdown(text: &str) -> String {
+    crate::normalize::lines(text)
+        .iter()
+        .map(|line| {
+            let t = line.trim_start();
+            let t = t.strip_prefix("> ").unwrap_or(t);
+            let t = t
+                .strip_prefix("- ")
+                .or_else(|| t.strip_prefix("* "))
+                .unwrap_or(t);
+            t.replace("**", "").replace("__", "")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Legacy Word (.doc): converted with `catdoc` or LibreOffice when one is installed.
+fn legacy_doc(bytes: &[u8]) -> Result<String, String> {
+    let dir = std::env::temp_dir().join(format!("auditor-doc-{}", std::process::id()));
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot convert the .doc file: {e}"))?;
+    let file = dir.join("report.doc");
+    let result = (|| {
+        fs::write(&file, bytes).map_err(|e| format!("cannot convert the .doc file: {e}"))?;
+        if let Ok(out) = std::process::Command::new("catdoc")
+            .args(["-d", "utf-8", "-w"])
+            .arg(&file)
+            .output()
+            && out.status.success()
+            && !out.stdout.is_empty()
+        {
+            return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+        }
+        for office in ["soffice", "libreoffice"] {
+            let Ok(out) = std::process::Command::new(office)
+                .args([
+                    "--headless",
+                    "--convert-to",
+                    "txt:Text (encoded):UTF8",
+                    "--outdir",
+                ])
+                .arg(&dir)
+                .arg(&file)
+                .output()
+            else {
+                continue;
+            };
+            if out.status.success()
+                && let Ok(text) = fs::read_to_string(dir.join("report.txt"))
+            {
+                return Ok(text);
+            }
+        }
+        Err("legacy Word .doc file and no converter installed: save it as .docx (Word: File > Save As), \
+             or install catdoc or LibreOffice"
+            .to_string())
+    })();
+    let _ = fs::remove_dir_all(&dir);
+    result
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn decodes_utf8_with_and_without_bom() {
-        assert_eq!(decode("报告".as_bytes()).unwrap(), "报告");
-        assert_eq!(decode("\u{FEFF}报告".as_bytes()).unwrap(), "报告");
+    fn text_of(bytes: &[u8], name: &str) -> Result<Document, String> {
+        read_bytes(bytes, Some(Path::new(name)), &Options::default())
     }
 
     #[test]
-    fn rejects_empty_binary_and_other_encodings_with_a_reason() {
-        assert!(decode(b" \n\t").unwrap_err().contains("empty report"));
-        assert!(decode(b"ab\0cd").unwrap_err().contains("not a text report"));
-        // 法治 in GBK
+    fn reads_utf8_with_and_without_bom() {
+        assert_eq!(text_of("报告".as_bytes(), "a.txt").unwrap().text, "报告");
+        assert_eq!(
+            text_of("\u{FEFF}报告".as_bytes(), "a.txt").unwrap().text,
+            "报告"
+        );
+    }
+
+    #[test]
+    fn rejects_empty_and_binary_input_with_a_reason() {
         assert!(
-            decode(&[0xB7, 0xA8, 0xD6, 0xCE])
+            text_of(b" \n\t", "a.txt")
                 .unwrap_err()
-                .contains("not UTF-8")
+                .contains("empty report")
+        );
+        assert!(
+            text_of(b"ab\0\x01\x02\x03\x04cd\x05\x06", "a.txt")
+                .unwrap_err()
+                .contains("not a text report")
+        );
+    }
+
+    #[test]
+    fn tells_formats_by_content_before_extension() {
+        assert_eq!(
+            sniff(b"%PDF-1.4 ...", Some(Path::new("r.txt"))),
+            SourceFormat::Pdf
+        );
+        assert_eq!(sniff(b"PK\x03\x04....", None), SourceFormat::Docx);
+        assert_eq!(
+            sniff(b"<!DOCTYPE html><html>", Some(Path::new("r.txt"))),
+            SourceFormat::Html
+        );
+        assert_eq!(
+            sniff("一、主要举措".as_bytes(), Some(Path::new("r.md"))),
+            SourceFormat::Markdown
+        );
+        assert_eq!(sniff("一、主要举措".as_bytes(), None), SourceFormat::Text);
+    }
+
+    #[test]
+    fn markdown_keeps_one_line_per_line_and_drops_emphasis() {
+        assert_eq!(
+            plain_markdown("# 标题\n\n**一、主要举措**\n- 一是学法"),
+            "# 标题\n\n一、主要举措\n一是学法"
         );
     }
 
@@ -167,10 +387,12 @@ mod tests {
     fn walks_directories_in_sorted_order_and_reports_missing_paths() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join("sub")).unwrap();
-        for f in ["b.txt", "a.md", "sub/c.TXT", "skip.pdf"] {
+        for f in ["b.txt", "a.md", "sub/c.TXT", "skip.png"] {
             fs::write(dir.path().join(f), "x").unwrap();
         }
-        let inputs = collect(&[dir.path().to_path_buf(), dir.path().join("nope.txt")]);
+        let (inputs, skipped) = collect(&[dir.path().to_path_buf(), dir.path().join("nope.txt")], &Selection::default());
+        assert_eq!(skipped.len(), 1);
+        assert!(skipped[0].reason.contains("not a report type"), "{:?}", skipped);
         let names: Vec<String> = inputs
             .iter()
             .map(|i| i.label().replace(&dir.path().display().to_string(), ""))

@@ -1,10 +1,11 @@
 //! The JSON contract: `{"tool", "pack", "reports": [{"path", "meta", "results", "summary", "error"}], "summary"}`.
 //! Fields documented in README.md are stable; new fields may be added.
 
-use crate::Audited;
+use super::{Batch, Skipped};
 use crate::eval::Finding;
+use crate::load::SourceFormat;
 use crate::report::YearSource;
-use crate::rules::{Pack, Status};
+use crate::rules::Status;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -12,7 +13,7 @@ struct Output<'a> {
     tool: Tool,
     pack: PackInfo<'a>,
     reports: Vec<ReportOut<'a>>,
-    summary: BatchSummary,
+    summary: BatchSummary<'a>,
 }
 
 #[derive(Serialize)]
@@ -37,6 +38,12 @@ struct MetaOut<'a> {
     year: Option<i32>,
     year_source: Option<YearSource>,
     published: Option<String>,
+    format: Option<SourceFormat>,
+    encoding: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -50,6 +57,7 @@ struct Counts {
 #[derive(Serialize)]
 struct ReportOut<'a> {
     path: &'a str,
+    sha256: Option<&'a str>,
     meta: Option<MetaOut<'a>>,
     results: &'a [Finding],
     summary: Option<Counts>,
@@ -57,23 +65,44 @@ struct ReportOut<'a> {
 }
 
 #[derive(Serialize)]
-struct BatchSummary {
+struct BatchSummary<'a> {
     reports: usize,
     unreadable: usize,
     with_error_gaps: usize,
+    /// Files the walk passed over, with the reason.
+    skipped: &'a [Skipped],
+    /// Each rule across the batch.
+    rules: Vec<RuleRate<'a>>,
 }
 
-pub fn render(pack: &Pack, audited: &[Audited]) -> String {
+#[derive(Serialize)]
+struct RuleRate<'a> {
+    rule: &'a str,
+    pass: usize,
+    gap: usize,
+    skip: usize,
+    /// Passes among the reports the rule could judge; null when none could.
+    pass_rate: Option<f64>,
+}
+
+pub fn render(batch: &Batch) -> String {
+    let (pack, audited) = (batch.pack, batch.audited);
+    let summary = super::summary::summarize(batch);
     let reports = audited
         .iter()
         .map(|a| ReportOut {
             path: &a.path,
+            sha256: a.source.as_ref().map(|s| s.sha256.as_str()),
             meta: a.meta.as_ref().map(|m| MetaOut {
                 title: m.title.as_deref(),
                 unit: m.unit.as_deref(),
                 year: m.year,
                 year_source: m.year_source,
                 published: m.published.map(|d| d.to_string()),
+                format: a.source.as_ref().map(|s| s.format),
+                encoding: a.source.as_ref().and_then(|s| s.encoding),
+                created: a.source.as_ref().and_then(|s| s.created.as_deref()),
+                modified: a.source.as_ref().and_then(|s| s.modified.as_deref()),
             }),
             results: &a.findings,
             summary: a.error.is_none().then(|| Counts {
@@ -102,6 +131,18 @@ pub fn render(pack: &Pack, audited: &[Audited]) -> String {
             reports: audited.len(),
             unreadable: audited.iter().filter(|a| a.error.is_some()).count(),
             with_error_gaps: audited.iter().filter(|a| a.error_gaps() > 0).count(),
+            skipped: batch.skipped,
+            rules: summary
+                .rules
+                .iter()
+                .map(|r| RuleRate {
+                    rule: &r.id,
+                    pass: r.pass,
+                    gap: r.gap,
+                    skip: r.skip,
+                    pass_rate: r.pass_rate().map(|p| (p * 10_000.0).round() / 10_000.0),
+                })
+                .collect(),
         },
     };
     let mut s = serde_json::to_string_pretty(&out).expect("results serialise");

@@ -1,0 +1,230 @@
+//! Tools for rule authors: run a pack's own examples, explain a rule, write a pack's reference,
+//! compare two packs, list every pattern (for a ripgrep baseline).
+
+use crate::eval::Finding;
+use crate::rules::{Check, Pack, Rule, Scope, Status};
+use std::fmt::Write;
+
+/// The outcome of one `[[rule.example]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleRun {
+    pub rule: String,
+    /// 1-based number of the example within its rule.
+    pub number: usize,
+    pub expect: Status,
+    pub got: Status,
+    pub message: String,
+}
+
+impl ExampleRun {
+    pub fn ok(&self) -> bool {
+        self.expect == self.got
+    }
+}
+
+/// Audit every rule's examples with the whole pack (a section rule's example is a small report
+/// in which other parts may be needed) and compare each with its expected verdict.
+pub fn run_examples(pack: &Pack) -> Vec<ExampleRun> {
+    let mut runs = Vec::new();
+    for rule in &pack.rules {
+        for (n, ex) in rule.examples.iter().enumerate() {
+            let (_, findings) = crate::audit_text(&ex.text, pack);
+            let f: Option<&Finding> = findings.iter().find(|f| f.rule == rule.id);
+            let (got, message) = f.map_or((Status::Skip, "rule gave no finding".into()), |f| (f.status, f.message.clone()));
+            runs.push(ExampleRun { rule: rule.id.clone(), number: n + 1, expect: ex.expect, got, message });
+        }
+    }
+    runs
+}
+
+fn scope_text(pack: &Pack, scope: &Scope) -> String {
+    let name = |p: &usize| format!("`{}`", pack.rules[*p].id);
+    match scope {
+        Scope::Whole => "the whole report (title and body)".into(),
+        Scope::Title => "the title".into(),
+        Scope::Opening => "the opening, before the first heading".into(),
+        Scope::Body => "the body".into(),
+        Scope::Part(p) => format!("the part found by {}", name(p)),
+        Scope::PartBody(p) => format!("the part found by {}, without its heading", name(p)),
+        Scope::Except(ps) => format!("the report outside the parts found by {}", ps.iter().map(name).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+fn patterns(res: &[regex::Regex]) -> String {
+    res.iter().map(|r| format!("`{}`", r.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+/// How a rule decides, in words, from its compiled check.
+pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
+    let mut out = Vec::new();
+    match &rule.check {
+        Check::Section(s) => {
+            out.push(format!("Looks in {}.", scope_text(pack, &s.scope)));
+            if !s.headings.is_empty() {
+                let levels = s.levels.as_ref().map_or("at any level".to_string(), |l| format!("at outline level {l:?} (1 = top)"));
+                out.push(format!("Finds the part by a heading {levels} matching {}; the highest level wins, then the earliest.", patterns(&s.headings)));
+            }
+            if !s.fallback.is_empty() {
+                out.push(format!("Without such a heading, by the first paragraph matching {}.", patterns(&s.fallback)));
+            }
+            if s.leading_parts {
+                let until: Vec<String> = s.until.iter().map(|u| format!("`{}`", pack.rules[*u].id)).collect();
+                out.push(format!("Failing both, takes the top-level parts before {} as this part.", until.join(" / ")));
+            }
+            if s.min_chars > 0 || s.min_items > 0 {
+                out.push(format!("The part needs at least {} characters and {} items.", s.min_chars, s.min_items));
+            }
+            out.push("Evidence: the heading (or paragraph) that starts the part.".into());
+        }
+        Check::Content(c) => {
+            out.push(format!("Looks in {}.", scope_text(pack, &c.scope)));
+            let unit = match c.within {
+                crate::rules::Within::Sentence => "one sentence",
+                crate::rules::Within::Block => "one line",
+                crate::rules::Within::Scope => "anywhere in the scope",
+            };
+            if !c.any.is_empty() {
+                out.push(format!("Counts any of {}.", patterns(&c.any)));
+            }
+            for g in &c.together {
+                out.push(format!("Counts {} together in {unit}.", patterns(g)));
+            }
+            out.push(if c.forbid {
+                "A gap when anything counts; every place is listed as evidence.".into()
+            } else {
+                "A pass when something counts; the matching sentences are the evidence.".into()
+            });
+            out.push(format!("When the scope is missing: {}.", c.if_missing));
+        }
+        Check::Year(y) => {
+            out.push(format!("Reads the first year named in {} (its heading first).", scope_text(pack, &y.scope)));
+            out.push(format!("It must be the report year {:+}; {} also pass.", y.offset, patterns(&y.relative)));
+            out.push(format!("When the part is missing: {}; when it names no year: skip.", y.if_missing));
+        }
+        Check::Publication(p) => {
+            out.push(format!(
+                "With a publication date in the page metadata: pass when it is on or before {:02}-{:02} of the year after the report year, gap when later.",
+                p.deadline.0, p.deadline.1
+            ));
+            out.push(format!("Without a date: pass when {} states publication ({}); otherwise skip.", scope_text(pack, &p.scope), patterns(&p.statement)));
+        }
+        Check::Order(parts) => {
+            let ids: Vec<String> = parts.iter().map(|p| format!("`{}`", pack.rules[*p].id)).collect();
+            out.push(format!("The parts found by {} must start in this order; a skip when fewer than two are found.", ids.join(", ")));
+        }
+        Check::Numbering => out.push("Every numbered heading must follow its sibling's number (1, 2, 3…), at every level.".into()),
+    }
+    out
+}
+
+/// `auditor rules explain ID`.
+pub fn explain(pack: &Pack, id: &str) -> Option<String> {
+    let rule = pack.rules.iter().find(|r| r.id == id)?;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", rule.id, rule.name);
+    let _ = writeln!(out, "severity: {}", rule.severity);
+    let _ = writeln!(out, "basis: {}", rule.basis);
+    let _ = writeln!(out, "\nWhat a compliant report contains:\n  {}", rule.help);
+    let _ = writeln!(out, "\nHow it decides:");
+    for line in how_it_decides(pack, rule) {
+        let _ = writeln!(out, "  - {line}");
+    }
+    for (want, label) in [(Status::Pass, "A passing example"), (Status::Gap, "A failing example")] {
+        if let Some(ex) = rule.examples.iter().find(|e| e.expect == want) {
+            let _ = writeln!(out, "\n{label}{}:", if ex.note.is_empty() { String::new() } else { format!(" ({})", ex.note) });
+            for line in ex.text.lines() {
+                let _ = writeln!(out, "  | {line}");
+            }
+        }
+    }
+    Some(out)
+}
+
+/// `auditor rules doc`: the pack's reference in Markdown.
+pub fn doc(pack: &Pack) -> String {
+    let mut out = String::new();
+    let m = &pack.meta;
+    let _ = writeln!(out, "# {} ({} {})\n", m.name, m.id, m.version);
+    if !m.description.is_empty() {
+        let _ = writeln!(out, "{}\n", m.description);
+    }
+    if !m.basis.is_empty() {
+        let _ = writeln!(out, "Legal basis:\n");
+        for b in &m.basis {
+            let _ = writeln!(out, "- {b}");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "| id | name | severity |\n|---|---|---|");
+    for r in &pack.rules {
+        let _ = writeln!(out, "| [`{}`](#{}) | {} | {} |", r.id, r.id, r.name, r.severity);
+    }
+    for r in &pack.rules {
+        let _ = writeln!(out, "\n## {}\n\n**{}** · {}\n\n{}\n\n*Basis:* {}\n", r.id, r.name, r.severity, r.help, r.basis);
+        for line in how_it_decides(pack, r) {
+            let _ = writeln!(out, "- {}", line.replace('|', "\\|"));
+        }
+    }
+    out
+}
+
+/// A rule's whole definition as text, for comparing packs.
+fn fingerprint(pack: &Pack, r: &Rule) -> Vec<String> {
+    let mut lines = vec![format!("name: {}", r.name), format!("severity: {}", r.severity), format!("help: {}", r.help), format!("basis: {}", r.basis)];
+    lines.extend(how_it_decides(pack, r));
+    lines
+}
+
+/// `auditor rules diff A B`: rules added, removed and changed (with what changed).
+pub fn diff(a: &Pack, b: &Pack) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "--- {} {} ({})\n+++ {} {} ({})", a.meta.id, a.meta.version, a.origin, b.meta.id, b.meta.version, b.origin);
+    let mut changes = 0;
+    for r in &a.rules {
+        if !b.rules.iter().any(|x| x.id == r.id) {
+            let _ = writeln!(out, "- removed {} ({})", r.id, r.name);
+            changes += 1;
+        }
+    }
+    for r in &b.rules {
+        match a.rules.iter().find(|x| x.id == r.id) {
+            None => {
+                let _ = writeln!(out, "+ added {} ({}, {})", r.id, r.name, r.severity);
+                changes += 1;
+            }
+            Some(old) => {
+                let (fa, fb) = (fingerprint(a, old), fingerprint(b, r));
+                if fa != fb {
+                    changes += 1;
+                    let _ = writeln!(out, "~ changed {}", r.id);
+                    for l in fa.iter().filter(|l| !fb.contains(l)) {
+                        let _ = writeln!(out, "    - {l}");
+                    }
+                    for l in fb.iter().filter(|l| !fa.contains(l)) {
+                        let _ = writeln!(out, "    + {l}");
+                    }
+                }
+            }
+        }
+    }
+    let _ = writeln!(out, "{changes} rule{} differ", if changes == 1 { "" } else { "s" });
+    out
+}
+
+/// Every pattern of the pack, fragments expanded, one per line (for `rg -f`).
+pub fn all_patterns(pack: &Pack) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &pack.rules {
+        let res: Vec<&regex::Regex> = match &r.check {
+            Check::Section(s) => s.headings.iter().chain(&s.fallback).collect(),
+            Check::Content(c) => c.any.iter().chain(c.together.iter().flatten()).collect(),
+            Check::Year(y) => y.relative.iter().collect(),
+            Check::Publication(p) => p.statement.iter().collect(),
+            Check::Order(_) | Check::Numbering => Vec::new(),
+        };
+        out.extend(res.iter().map(|re| re.as_str().to_string()));
+    }
+    out.sort();
+    out.dedup();
+    out
+}

@@ -1,0 +1,154 @@
+//! CSV for a spreadsheet: UTF-8 with a byte-order mark (so Excel reads it as UTF-8), a header row,
+//! then one row per report × rule in input order and pack order. An unreadable report is one row
+//! with status `error`. Every row also carries the provenance (tool, pack, pack hash) in its last
+//! columns, so a row copied out of the sheet still says how it was produced.
+//!
+//! Every text cell goes through [`neutralize_formula`]: report text (and file names) must never
+//! run as a formula in a reviewer's spreadsheet.
+
+use super::{Batch, neutralize_formula};
+use crate::Audited;
+use crate::eval::{Evidence, Finding};
+use crate::rules::{Severity, Status};
+
+const HEADER: [&str; 15] = [
+    "path",
+    "unit",
+    "year",
+    "rule",
+    "rule_name",
+    "status",
+    "severity",
+    "message",
+    "evidence",
+    "help",
+    "basis",
+    "sha256",
+    "tool",
+    "pack",
+    "pack_hash",
+];
+
+const BOM: &str = "\u{feff}";
+
+fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Gap => "gap",
+        Status::Skip => "skip",
+    }
+}
+
+fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// `L12: quote; L30 (p. 3): quote` — each line with its page (PDF) or paragraph (DOCX) if known.
+pub(crate) fn evidence_text(evidence: &[Evidence]) -> String {
+    evidence
+        .iter()
+        .map(|e| {
+            let mut s = format!("L{}", e.line);
+            match (e.location.page, e.location.paragraph) {
+                (Some(p), Some(q)) => s.push_str(&format!(" (p. {p}, ¶ {q})")),
+                (Some(p), None) => s.push_str(&format!(" (p. {p})")),
+                (None, Some(q)) => s.push_str(&format!(" (¶ {q})")),
+                (None, None) => {}
+            }
+            format!("{s}: {}", e.text)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The provenance columns every row carries.
+struct Provenance {
+    tool: String,
+    pack: String,
+    hash: String,
+}
+
+fn finding_row(a: &Audited, f: &Finding, p: &Provenance) -> [String; 15] {
+    let meta = a.meta.as_ref();
+    [
+        a.path.clone(),
+        meta.and_then(|m| m.unit.clone()).unwrap_or_default(),
+        meta.and_then(|m| m.year)
+            .map(|y| y.to_string())
+            .unwrap_or_default(),
+        f.rule.clone(),
+        f.name.clone(),
+        status_label(f.status).to_string(),
+        severity_label(f.severity).to_string(),
+        f.message.clone(),
+        evidence_text(&f.evidence),
+        f.help.clone().unwrap_or_default(),
+        f.basis.clone(),
+        a.source
+            .as_ref()
+            .map(|s| s.sha256.clone())
+            .unwrap_or_default(),
+        p.tool.clone(),
+        p.pack.clone(),
+        p.hash.clone(),
+    ]
+}
+
+fn error_row(a: &Audited, error: &str, p: &Provenance) -> [String; 15] {
+    [
+        a.path.clone(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        "error".to_string(),
+        String::new(),
+        error.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        a.source
+            .as_ref()
+            .map(|s| s.sha256.clone())
+            .unwrap_or_default(),
+        p.tool.clone(),
+        p.pack.clone(),
+        p.hash.clone(),
+    ]
+}
+
+pub fn render(batch: &Batch) -> String {
+    let pack = batch.pack;
+    let prov = Provenance {
+        tool: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+        pack: format!("{} {}", pack.meta.id, pack.meta.version),
+        hash: pack.hash.clone(),
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.as_bytes().to_vec());
+    let mut write = |row: &[String]| {
+        // Writing to a Vec cannot fail.
+        writer
+            .write_record(row.iter().map(|cell| neutralize_formula(cell).into_owned()))
+            .expect("CSV rows write to memory");
+    };
+    write(&HEADER.map(String::from));
+    for a in batch.audited {
+        if let Some(err) = &a.error {
+            write(&error_row(a, err, &prov));
+            continue;
+        }
+        for rule in &pack.rules {
+            if let Some(f) = a.findings.iter().find(|f| f.rule == rule.id) {
+                write(&finding_row(a, f, &prov));
+            }
+        }
+    }
+    let bytes = writer.into_inner().expect("CSV flushes to memory");
+    String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8")
+}

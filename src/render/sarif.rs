@@ -1,0 +1,374 @@
+//! SARIF 2.1.0 (for GitHub code scanning and other SARIF viewers): one run whose driver lists a
+//! reporting descriptor per pack rule, and one result per gap (passes and skips are not results).
+//! Each result points at the report and at the line of its first piece of evidence (line 1 when
+//! there is none); every piece of evidence is also a related location. Every input is an
+//! artifact with its SHA-256; an unreadable input is a tool execution notification (and the
+//! invocation is then not successful); files the walk skipped are notes. `run.properties.pack`
+//! names the pack exactly (id, version, origin, hash).
+
+use super::Batch;
+use crate::Audited;
+use crate::eval::Finding;
+use crate::rules::{Rule, Severity, Status};
+use serde::Serialize;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    invocations: Vec<Invocation>,
+    artifacts: Vec<Artifact<'a>>,
+    results: Vec<SarifResult>,
+    properties: RunProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    rules: Vec<Descriptor<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor<'a> {
+    id: &'a str,
+    name: &'a str,
+    short_description: Text,
+    full_description: Text,
+    help: Text,
+    default_configuration: Configuration,
+    properties: RuleProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+impl Text {
+    fn new(text: impl Into<String>) -> Text {
+        Text { text: text.into() }
+    }
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties<'a> {
+    basis: &'a str,
+    severity: &'static str,
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Artifact<'a> {
+    location: ArtifactLocation,
+    roles: [&'static str; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hashes: Option<Hashes<'a>>,
+}
+
+#[derive(Serialize)]
+struct Hashes<'a> {
+    #[serde(rename = "sha-256")]
+    sha256: &'a str,
+}
+
+#[derive(Serialize, Clone)]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct RunProperties<'a> {
+    pack: PackProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct PackProperties<'a> {
+    id: &'a str,
+    name: &'a str,
+    version: &'a str,
+    origin: &'a str,
+    hash: &'a str,
+}
+
+/// SARIF level of a severity.
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// A report path as a relative (or, when given so, absolute-path) URI reference: forward slashes,
+/// and every byte other than an unreserved character or `/` percent-encoded, so that spaces,
+/// Chinese file names and `C:` stay valid.
+pub fn path_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut uri = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
+fn descriptor<'a>(rule: &'a Rule, pack_id: &str) -> Descriptor<'a> {
+    let mut tags = vec![
+        pack_id.to_string(),
+        severity_label(rule.severity).to_string(),
+    ];
+    tags.dedup();
+    Descriptor {
+        id: &rule.id,
+        name: &rule.name,
+        short_description: Text::new(rule.name.as_str()),
+        full_description: Text::new(rule.help.as_str()),
+        help: Text::new(rule.help.as_str()),
+        default_configuration: Configuration {
+            level: level(rule.severity),
+        },
+        properties: RuleProperties {
+            basis: &rule.basis,
+            severity: severity_label(rule.severity),
+            tags,
+        },
+    }
+}
+
+fn location(artifact: &ArtifactLocation, line: Option<usize>) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: artifact.clone(),
+        region: line.map(|l| Region {
+            start_line: l.max(1),
+        }),
+    }
+}
+
+fn result(f: &Finding, rule_index: usize, artifact: &ArtifactLocation) -> SarifResult {
+    let text = match &f.help {
+        Some(help) if !help.is_empty() => format!("{} — {help}", f.message),
+        _ => f.message.clone(),
+    };
+    let line = f.evidence.first().map_or(1, |e| e.line);
+    SarifResult {
+        rule_id: f.rule.clone(),
+        rule_index,
+        level: level(f.severity),
+        message: Text::new(text),
+        locations: vec![Location {
+            id: None,
+            physical_location: location(artifact, Some(line)),
+            message: None,
+        }],
+        related_locations: f
+            .evidence
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Location {
+                id: Some(i + 1),
+                physical_location: location(artifact, Some(e.line)),
+                message: Some(Text::new(e.text.as_str())),
+            })
+            .collect(),
+    }
+}
+
+pub fn render(batch: &Batch) -> String {
+    let pack = batch.pack;
+    // One artifact per distinct input (the same file named twice is one artifact).
+    let mut artifacts: Vec<Artifact> = Vec::new();
+    let mut artifact_of: Vec<ArtifactLocation> = Vec::new();
+    for a in batch.audited {
+        let uri = path_uri(&a.path);
+        let index = match artifacts.iter().position(|x| x.location.uri == uri) {
+            Some(i) => i,
+            None => {
+                artifacts.push(artifact(a, uri.clone()));
+                artifacts.len() - 1
+            }
+        };
+        artifact_of.push(ArtifactLocation {
+            uri,
+            index: Some(index),
+        });
+    }
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for (a, art) in batch.audited.iter().zip(&artifact_of) {
+        if let Some(err) = &a.error {
+            notifications.push(Notification {
+                level: "error",
+                message: Text::new(format!("{}: cannot read the report: {err}", a.path)),
+                locations: vec![Location {
+                    id: None,
+                    physical_location: location(art, None),
+                    message: None,
+                }],
+            });
+            continue;
+        }
+        for (i, rule) in pack.rules.iter().enumerate() {
+            if let Some(f) = a
+                .findings
+                .iter()
+                .find(|f| f.rule == rule.id && f.status == Status::Gap)
+            {
+                results.push(result(f, i, art));
+            }
+        }
+    }
+    let execution_successful = notifications.is_empty();
+    for s in batch.skipped {
+        notifications.push(Notification {
+            level: "note",
+            message: Text::new(format!("{}: skipped: {}", s.path, s.reason)),
+            locations: vec![Location {
+                id: None,
+                physical_location: location(
+                    &ArtifactLocation {
+                        uri: path_uri(&s.path),
+                        index: None,
+                    },
+                    None,
+                ),
+                message: None,
+            }],
+        });
+    }
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: env!("CARGO_PKG_NAME"),
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    rules: pack
+                        .rules
+                        .iter()
+                        .map(|r| descriptor(r, &pack.meta.id))
+                        .collect(),
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful,
+                tool_execution_notifications: notifications,
+            }],
+            artifacts,
+            results,
+            properties: RunProperties {
+                pack: PackProperties {
+                    id: &pack.meta.id,
+                    name: &pack.meta.name,
+                    version: &pack.meta.version,
+                    origin: &pack.origin,
+                    hash: &pack.hash,
+                },
+            },
+        }],
+    };
+    let mut s = serde_json::to_string_pretty(&log).expect("SARIF serialises");
+    s.push('\n');
+    s
+}
+
+fn artifact(a: &Audited, uri: String) -> Artifact<'_> {
+    Artifact {
+        location: ArtifactLocation { uri, index: None },
+        roles: ["analysisTarget"],
+        encoding: a.source.as_ref().and_then(|s| s.encoding),
+        hashes: a.source.as_ref().map(|s| Hashes { sha256: &s.sha256 }),
+    }
+}

@@ -1,0 +1,457 @@
+//! An Excel workbook for reviewers: `matrix` (one row per report, one column per rule, ✓ ✗ –
+//! on green, red and grey, with the provenance under the table), `findings` (one row per report ×
+//! rule with message, evidence, help, basis and the input's SHA-256) and `rules` (the pack, with
+//! each rule's results across the batch).
+//!
+//! Every string goes through [`neutralize_formula`] and is written as a string, never as a
+//! formula, so report text cannot run in a reviewer's spreadsheet. The document's creation time is
+//! fixed, so the same input gives the same bytes.
+
+use super::summary::{self, Summary};
+use super::{Batch, neutralize_formula, provenance};
+use crate::Audited;
+use crate::eval::{Evidence, Finding};
+use crate::rules::{Severity, Status};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
+
+/// Excel's limit on the characters of one cell.
+const CELL_CHARS: usize = 32_767;
+
+/// Header of the `findings` sheet.
+const FINDINGS_HEADER: [&str; 12] = [
+    "path", "unit", "year", "rule", "name", "status", "severity", "message", "evidence", "help",
+    "basis", "sha256",
+];
+
+/// Header of the `rules` sheet.
+const RULES_HEADER: [&str; 10] = [
+    "#",
+    "id",
+    "name",
+    "severity",
+    "basis",
+    "help",
+    "pass",
+    "gap",
+    "skip",
+    "pass rate",
+];
+
+pub fn render(batch: &Batch) -> Result<Vec<u8>, String> {
+    build(batch).map_err(|e| e.to_string())
+}
+
+/// The formats of the workbook, made once.
+struct Styles {
+    header: Format,
+    text: Format,
+    wrap: Format,
+    center: Format,
+    note: Format,
+    percent: Format,
+    pass: Format,
+    gap: Format,
+    skip: Format,
+    unreadable: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let cell = Format::new()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin)
+            .set_border_color(Color::RGB(0xD0D0D0));
+        let status = |fill: u32, font: u32| {
+            cell.clone()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(fill))
+                .set_font_color(Color::RGB(font))
+        };
+        Styles {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(0xDDE4EE))
+                .set_border(FormatBorder::Thin)
+                .set_border_color(Color::RGB(0xA0A8B4)),
+            text: cell.clone(),
+            wrap: cell.clone().set_text_wrap(),
+            center: cell.clone().set_align(FormatAlign::Center),
+            note: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x595959)),
+            percent: cell.clone().set_num_format("0%"),
+            pass: status(0xC6EFCE, 0x006100),
+            gap: status(0xFFC7CE, 0x9C0006),
+            skip: status(0xEDEDED, 0x595959),
+            unreadable: cell.set_font_color(Color::RGB(0x9C0006)),
+        }
+    }
+
+    fn status(&self, s: Status) -> &Format {
+        match s {
+            Status::Pass => &self.pass,
+            Status::Gap => &self.gap,
+            Status::Skip => &self.skip,
+        }
+    }
+}
+
+fn build(batch: &Batch) -> Result<Vec<u8>, XlsxError> {
+    let styles = Styles::new();
+    let summary = summary::summarize(batch);
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    let properties = DocProperties::new()
+        .set_title("auditor: 法治政府建设年度报告审查")
+        .set_author(env!("CARGO_PKG_NAME"))
+        .set_comment(provenance(batch))
+        .set_creation_datetime(&created);
+    workbook.set_properties(&properties);
+
+    matrix_sheet(workbook.add_worksheet(), batch, &summary, &styles)?;
+    findings_sheet(workbook.add_worksheet(), batch, &styles)?;
+    rules_sheet(workbook.add_worksheet(), batch, &summary, &styles)?;
+    workbook.save_to_buffer()
+}
+
+/// Columns whose widths follow their longest text, within bounds.
+struct Widths(Vec<(usize, usize, usize)>);
+
+impl Widths {
+    /// Per column: minimum and maximum width, in Excel character units.
+    fn new(bounds: &[(usize, usize)]) -> Widths {
+        Widths(bounds.iter().map(|&(min, max)| (0, min, max)).collect())
+    }
+
+    fn fit(&mut self, col: usize, text: &str) {
+        if let Some(w) = self.0.get_mut(col) {
+            w.0 = w.0.max(text.lines().map(display_width).max().unwrap_or(0));
+        }
+    }
+
+    fn apply(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+        for (col, &(seen, min, max)) in self.0.iter().enumerate() {
+            sheet.set_column_width(col as u16, (seen + 2).clamp(min, max) as f64)?;
+        }
+        Ok(())
+    }
+}
+
+/// Width of text in Excel character units: CJK and other wide characters count double.
+fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+}
+
+/// A string cell: neutralized so it is never taken for a formula, cut to Excel's limit.
+fn put(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: usize,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    let text = neutralize_formula(text);
+    let text: std::borrow::Cow<str> = if text.chars().count() > CELL_CHARS {
+        let mut cut: String = text.chars().take(CELL_CHARS - 1).collect();
+        cut.push('…');
+        cut.into()
+    } else {
+        text
+    };
+    sheet.write_string_with_format(row, col as u16, text.as_ref(), format)?;
+    Ok(())
+}
+
+fn put_number(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: usize,
+    n: f64,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    sheet.write_number_with_format(row, col as u16, n, format)?;
+    Ok(())
+}
+
+fn header(
+    sheet: &mut Worksheet,
+    names: &[&str],
+    widths: &mut Widths,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    for (col, name) in names.iter().enumerate() {
+        put(sheet, 0, col, name, &styles.header)?;
+        widths.fit(col, name);
+    }
+    Ok(())
+}
+
+fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Gap => "gap",
+        Status::Skip => "skip",
+    }
+}
+
+fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn finding<'a>(a: &'a Audited, rule: &str) -> Option<&'a Finding> {
+    a.findings.iter().find(|f| f.rule == rule)
+}
+
+/// `L12: quote`, with the page or paragraph when the reader knew it.
+fn evidence_line(e: &Evidence) -> String {
+    let mut at = format!("L{}", e.line);
+    if let Some(p) = e.location.page {
+        at.push_str(&format!(" (p. {p})"));
+    } else if let Some(p) = e.location.paragraph {
+        at.push_str(&format!(" (¶ {p})"));
+    }
+    format!("{at}: {}", e.text)
+}
+
+/// One row per report: path, unit, year, a ✓ ✗ – per rule, counts; the provenance below.
+fn matrix_sheet(
+    sheet: &mut Worksheet,
+    batch: &Batch,
+    summary: &Summary,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name("matrix")?;
+    let rules = &batch.pack.rules;
+    let first_rule = 3;
+    let after = first_rule + rules.len();
+    let mut names: Vec<&str> = vec!["path", "unit", "year"];
+    names.extend(rules.iter().map(|r| r.id.as_str()));
+    names.extend(["error gaps", "warning gaps", "unreadable"]);
+    let mut bounds = vec![(10, 60), (8, 36), (6, 8)];
+    bounds.extend(rules.iter().map(|_| (5, 22)));
+    bounds.extend([(8, 12), (8, 14), (12, 60)]);
+    let mut widths = Widths::new(&bounds);
+    header(sheet, &names, &mut widths, styles)?;
+
+    for (i, (a, row)) in batch.audited.iter().zip(&summary.reports).enumerate() {
+        let r = i as u32 + 1;
+        put(sheet, r, 0, &a.path, &styles.text)?;
+        widths.fit(0, &a.path);
+        if let Some(unit) = &row.unit {
+            put(sheet, r, 1, unit, &styles.text)?;
+            widths.fit(1, unit);
+        }
+        if let Some(year) = row.year {
+            put_number(sheet, r, 2, year as f64, &styles.center)?;
+        }
+        if let Some(err) = &a.error {
+            put(sheet, r, after + 2, err, &styles.unreadable)?;
+            widths.fit(after + 2, err);
+            continue;
+        }
+        for (j, rule) in rules.iter().enumerate() {
+            if let Some(f) = finding(a, &rule.id) {
+                put(
+                    sheet,
+                    r,
+                    first_rule + j,
+                    summary::symbol(f.status),
+                    styles.status(f.status),
+                )?;
+            }
+        }
+        put_number(sheet, r, after, row.error_gaps as f64, &styles.center)?;
+        put_number(sheet, r, after + 1, row.warning_gaps as f64, &styles.center)?;
+    }
+    let last = batch.audited.len() as u32;
+    widths.apply(sheet)?;
+    sheet.set_freeze_panes(1, 1)?;
+    sheet.autofilter(0, 0, last, (names.len() - 1) as u16)?;
+
+    // Under the table, apart from it so that sorting and filtering leave it alone.
+    let mut note = last + 2;
+    put(
+        sheet,
+        note,
+        0,
+        "✓ pass  ✗ gap  – skip; rule names and basis on the `rules` sheet",
+        &styles.note,
+    )?;
+    note += 1;
+    put(sheet, note, 0, &provenance(batch), &styles.note)?;
+    for s in batch.skipped {
+        note += 1;
+        put(
+            sheet,
+            note,
+            0,
+            &format!("skipped: {}: {}", s.path, s.reason),
+            &styles.note,
+        )?;
+    }
+    Ok(())
+}
+
+/// One row per report × rule.
+fn findings_sheet(sheet: &mut Worksheet, batch: &Batch, styles: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name("findings")?;
+    let mut widths = Widths::new(&[
+        (10, 50),
+        (8, 30),
+        (6, 8),
+        (6, 22),
+        (8, 30),
+        (8, 12),
+        (8, 10),
+        (20, 60),
+        (20, 80),
+        (12, 60),
+        (12, 60),
+        (12, 66),
+    ]);
+    header(sheet, &FINDINGS_HEADER, &mut widths, styles)?;
+    let mut r = 0u32;
+    for a in batch.audited {
+        let unit = a.meta.as_ref().and_then(|m| m.unit.as_deref());
+        let year = a.meta.as_ref().and_then(|m| m.year);
+        let sha = a.source.as_ref().map(|s| s.sha256.as_str());
+        for rule in &batch.pack.rules {
+            r += 1;
+            put(sheet, r, 0, &a.path, &styles.text)?;
+            widths.fit(0, &a.path);
+            if let Some(unit) = unit {
+                put(sheet, r, 1, unit, &styles.text)?;
+                widths.fit(1, unit);
+            }
+            if let Some(year) = year {
+                put_number(sheet, r, 2, year as f64, &styles.center)?;
+            }
+            put(sheet, r, 3, &rule.id, &styles.text)?;
+            widths.fit(3, &rule.id);
+            put(sheet, r, 4, &rule.name, &styles.text)?;
+            widths.fit(4, &rule.name);
+            let severity = finding(a, &rule.id).map_or(rule.severity, |f| f.severity);
+            put(sheet, r, 6, severity_label(severity), &styles.text)?;
+            match (finding(a, &rule.id), &a.error) {
+                (Some(f), _) => {
+                    put(sheet, r, 5, status_label(f.status), styles.status(f.status))?;
+                    put(sheet, r, 7, &f.message, &styles.wrap)?;
+                    widths.fit(7, &f.message);
+                    let evidence: Vec<String> = f.evidence.iter().map(evidence_line).collect();
+                    let evidence = evidence.join("\n");
+                    put(sheet, r, 8, &evidence, &styles.wrap)?;
+                    widths.fit(8, &evidence);
+                    if let Some(help) = &f.help {
+                        put(sheet, r, 9, help, &styles.wrap)?;
+                        widths.fit(9, help);
+                    }
+                    put(sheet, r, 10, &f.basis, &styles.wrap)?;
+                    widths.fit(10, &f.basis);
+                }
+                (None, error) => {
+                    let message = match error {
+                        Some(e) => format!("unreadable: {e}"),
+                        None => "not evaluated".to_string(),
+                    };
+                    put(sheet, r, 5, "unreadable", &styles.unreadable)?;
+                    put(sheet, r, 7, &message, &styles.wrap)?;
+                    widths.fit(7, &message);
+                    put(sheet, r, 10, &rule.basis, &styles.wrap)?;
+                    widths.fit(10, &rule.basis);
+                }
+            }
+            if let Some(sha) = sha {
+                put(sheet, r, 11, sha, &styles.text)?;
+                widths.fit(11, sha);
+            }
+        }
+    }
+    widths.apply(sheet)?;
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, r, (FINDINGS_HEADER.len() - 1) as u16)?;
+    Ok(())
+}
+
+/// The pack's rules, with their results across the batch.
+fn rules_sheet(
+    sheet: &mut Worksheet,
+    batch: &Batch,
+    summary: &Summary,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name("rules")?;
+    let mut widths = Widths::new(&[
+        (4, 5),
+        (6, 22),
+        (8, 30),
+        (8, 10),
+        (20, 70),
+        (20, 70),
+        (6, 8),
+        (6, 8),
+        (6, 8),
+        (8, 10),
+    ]);
+    header(sheet, &RULES_HEADER, &mut widths, styles)?;
+    for (i, (rule, stats)) in batch.pack.rules.iter().zip(&summary.rules).enumerate() {
+        let r = i as u32 + 1;
+        put_number(sheet, r, 0, (i + 1) as f64, &styles.center)?;
+        put(sheet, r, 1, &rule.id, &styles.text)?;
+        widths.fit(1, &rule.id);
+        put(sheet, r, 2, &rule.name, &styles.text)?;
+        widths.fit(2, &rule.name);
+        put(sheet, r, 3, severity_label(rule.severity), &styles.text)?;
+        put(sheet, r, 4, &rule.basis, &styles.wrap)?;
+        widths.fit(4, &rule.basis);
+        put(sheet, r, 5, &rule.help, &styles.wrap)?;
+        widths.fit(5, &rule.help);
+        put_number(sheet, r, 6, stats.pass as f64, &styles.center)?;
+        put_number(sheet, r, 7, stats.gap as f64, &styles.center)?;
+        put_number(sheet, r, 8, stats.skip as f64, &styles.center)?;
+        if let Some(rate) = stats.pass_rate() {
+            put_number(sheet, r, 9, rate, &styles.percent)?;
+        }
+    }
+    let last = batch.pack.rules.len() as u32;
+    widths.apply(sheet)?;
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, last, (RULES_HEADER.len() - 1) as u16)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_counts_double() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("法治政府"), 8);
+        assert_eq!(display_width("（2021—2025年）"), 2 + 4 + 1 + 4 + 2 + 2);
+    }
+}

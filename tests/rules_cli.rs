@@ -1,0 +1,88 @@
+//! `auditor rules …` and `auditor init`: the rule author's workflow, as a user runs it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+
+fn auditor() -> Command {
+    Command::cargo_bin("auditor").unwrap()
+}
+
+fn stdout(args: &[&str]) -> String {
+    String::from_utf8(auditor().args(args).output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn list_shows_every_rule_of_a_pack() {
+    let out = stdout(&["rules", "list"]);
+    for id in ["title", "achievements", "frp", "placeholders", "numbering"] {
+        assert!(out.contains(id), "{id} missing:\n{out}");
+    }
+    assert!(stdout(&["rules", "list", "--rules", "province-example"]).contains("shufa"));
+}
+
+#[test]
+fn explain_snapshot() {
+    insta::assert_snapshot!("explain_shortcoming_causes", stdout(&["rules", "explain", "shortcoming-causes"]));
+}
+
+#[test]
+fn explain_an_unknown_rule_lists_the_ids() {
+    auditor().args(["rules", "explain", "nope"]).assert().code(2).stderr(predicate::str::contains("no rule `nope`").and(predicate::str::contains("achievements")));
+}
+
+#[test]
+fn check_passes_the_bundled_packs_and_reports_a_broken_one_with_a_caret() {
+    for pack in ["2021", "2019", "province-example", "rules/2021.toml"] {
+        auditor().args(["rules", "check", pack]).assert().code(0).stdout(predicate::str::contains("ok:"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    fs::write(&bad, "[pack]\nid = \"b\"\nname = \"b\"\nversion = \"1\"\nextends = [\"2021\"]\n\n[[override]]\nid = \"frp\"\nany = ['第一责任人(']\n").unwrap();
+    let out = auditor().args(["rules", "check"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap().replace(&dir.path().display().to_string(), "[dir]");
+    insta::assert_snapshot!("check_bad_override", stderr);
+}
+
+#[test]
+fn check_reports_examples_that_disagree_with_their_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("p.toml");
+    let text = "[pack]\nid = \"p\"\nname = \"p\"\nversion = \"1\"\n\n[[rule]]\nid = \"t\"\nname = \"标题\"\nkind = \"content\"\nseverity = \"error\"\nbasis = \"b\"\nhelp = \"h\"\nany = ['报告']\n\n[[rule.example]]\nexpect = \"pass\"\ntext = '''\n没有这个词\n'''\n";
+    fs::write(&pack, text).unwrap();
+    auditor().args(["rules", "check"]).arg(&pack).assert().code(2).stdout(predicate::str::contains("rule `t` example 1 gives gap, but the example expects pass"));
+    auditor().args(["rules", "test"]).arg(&pack).assert().code(1).stdout(predicate::str::contains("test t::example-1 ... FAILED").and(predicate::str::contains("0 passed, 1 failed")));
+}
+
+#[test]
+fn test_runs_the_bundled_examples_like_a_test_runner() {
+    let out = stdout(&["rules", "test", "2021"]);
+    assert!(out.contains("test frp::example-2 ... ok"), "{out}");
+    assert!(out.trim_end().ends_with("30 passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn doc_diff_and_patterns() {
+    let doc = stdout(&["rules", "doc", "2021"]);
+    assert!(doc.starts_with("# 法治政府建设年度报告") && doc.contains("## frp-section"));
+    let diff = stdout(&["rules", "diff", "2021", "province-example"]);
+    assert!(diff.contains("+ added shufa") && diff.contains("~ changed frp-section") && diff.contains("3 rules differ"), "{diff}");
+    let patterns = stdout(&["rules", "patterns", "2021"]);
+    assert!(patterns.lines().count() > 20);
+    assert!(patterns.lines().all(|p| regex::Regex::new(p).is_ok()));
+}
+
+#[test]
+fn init_writes_a_starter_that_checks_and_audits_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    auditor().arg("init").arg(dir.path()).assert().code(0).stdout(predicate::str::contains("auditor.toml"));
+    auditor().args(["rules", "check"]).arg(dir.path().join("rules/local.toml")).assert().code(0);
+    fs::copy("samples/complete.txt", dir.path().join("report.txt")).unwrap();
+    // The starter config picks the local pack (frp-section made an error) and the paths.
+    let out = auditor().current_dir(dir.path()).args(["--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pack"]["id"], "local");
+    assert_eq!(v["reports"].as_array().unwrap().len(), 1);
+    auditor().arg("init").arg(dir.path()).assert().code(2).stderr(predicate::str::contains("never overwrites"));
+}
