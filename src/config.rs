@@ -32,6 +32,8 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub format: Option<crate::render::Format>,
     pub threads: Option<usize>,
+    /// The waivers file (relative to the config file).
+    pub waivers: Option<String>,
     /// Paths audited when none are given on the command line (relative to the config file).
     #[serde(default)]
     pub paths: Vec<String>,
@@ -50,7 +52,7 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::whole(&file, format!("cannot read the config file: {e}")))?;
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             Diagnostic::at(&file, &text, e.span().map_or(0, |s| s.start), e.message().trim().to_string())
-                .with_help("keys: rules, include, exclude, fail-on, format, threads, paths (see README.md)")
+                .with_help("keys: rules, include, exclude, fail-on, format, threads, paths, waivers (see README.md)")
         })?;
         config.file = Some(path.to_path_buf());
         Ok(config)

@@ -14,6 +14,7 @@ pub mod normalize;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod waivers;
 
 use eval::Finding;
 use report::{Meta, Report};
@@ -25,6 +26,8 @@ pub struct Audited {
     pub path: String,
     /// What the reader knew of the input (format, encoding, document properties).
     pub source: Option<Source>,
+    /// With `--rules auto`, the pack chosen for this report and why.
+    pub pack_choice: Option<PackChoice>,
     pub meta: Option<Meta>,
     pub findings: Vec<Finding>,
     pub error: Option<String>,
@@ -65,27 +68,88 @@ pub fn audit_text(text: &str, pack: &Pack) -> (Meta, Vec<Finding>) {
 /// Audit a document read by the loader: evidence from PDF and DOCX also names the page or
 /// paragraph its line came from.
 pub fn audit_document(document: &load::Document, pack: &Pack) -> (Meta, Vec<Finding>) {
-    let (meta, mut findings) = audit_text(&document.text, pack);
-    if !document.locations.is_empty() {
-        for e in findings.iter_mut().flat_map(|f| f.evidence.iter_mut()) {
-            if let Some(loc) = e
-                .line
-                .checked_sub(1)
-                .and_then(|i| document.locations.get(i))
-            {
-                e.location = *loc;
-            }
+    let report = Report::parse(&document.text);
+    let mut findings = eval::audit(&report, pack);
+    locate(document, &mut findings);
+    (report.meta, findings)
+}
+
+fn locate(document: &load::Document, findings: &mut [Finding]) {
+    if document.locations.is_empty() {
+        return;
+    }
+    for e in findings.iter_mut().flat_map(|f| f.evidence.iter_mut()) {
+        if let Some(loc) = e.line.checked_sub(1).and_then(|i| document.locations.get(i)) {
+            e.location = *loc;
         }
     }
-    (meta, findings)
+}
+
+/// The packs an audit uses: one pack for every report, or — `--rules auto` — the bundled
+/// national packs, chosen for each report by the year it covers.
+#[derive(Debug, Clone)]
+pub struct PackSet {
+    /// The first is the default (and the batch's pack in outputs).
+    pub packs: Vec<Pack>,
+    pub auto: bool,
+}
+
+/// The bundled packs `--rules auto` chooses from, latest first.
+pub const AUTO_PACKS: &[&str] = &["2021", "2019"];
+
+/// Which pack audited a report under `--rules auto`, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PackChoice {
+    pub id: String,
+    pub reason: String,
+}
+
+impl PackSet {
+    pub fn one(pack: Pack) -> PackSet {
+        PackSet { packs: vec![pack], auto: false }
+    }
+
+    pub fn auto() -> Result<PackSet, diagnostic::PackError> {
+        let packs = AUTO_PACKS.iter().map(|n| Pack::load(n)).collect::<Result<_, _>>()?;
+        Ok(PackSet { packs, auto: true })
+    }
+
+    pub fn primary(&self) -> &Pack {
+        &self.packs[0]
+    }
+
+    /// The pack for a report of this year: the one whose `years` hold it; before every pack's
+    /// years, the earliest; otherwise (later, or unknown) the latest.
+    pub fn choose(&self, year: Option<i32>) -> (usize, Option<PackChoice>) {
+        if !self.auto {
+            return (0, None);
+        }
+        let span = |p: &Pack| p.meta.years.unwrap_or((i32::MIN, i32::MAX));
+        let choice = |i: usize, reason: String| (i, Some(PackChoice { id: self.packs[i].meta.id.clone(), reason }));
+        let Some(y) = year else {
+            return choice(0, "the report year is not known; the latest pack".into());
+        };
+        if let Some(i) = self.packs.iter().position(|p| (span(p).0..=span(p).1).contains(&y)) {
+            let (a, b) = span(&self.packs[i]);
+            return choice(i, format!("report year {y} is within the pack's years {a}–{b}"));
+        }
+        let earliest = (0..self.packs.len()).min_by_key(|&i| span(&self.packs[i]).0).unwrap_or(0);
+        if y < span(&self.packs[earliest]).0 {
+            return choice(earliest, format!("report year {y} precedes every pack; the earliest"));
+        }
+        choice(0, format!("report year {y} is after every pack's years; the latest"))
+    }
 }
 
 /// Read and audit one input; a read error becomes the input's `error`.
-pub fn audit_input(input: &load::Input, pack: &Pack, options: &load::Options) -> Audited {
+pub fn audit_input(input: &load::Input, packs: &PackSet, options: &load::Options) -> Audited {
     let path = input.label();
     match load::read(input, options) {
         Ok(document) => {
-            let (meta, findings) = audit_document(&document, pack);
+            let report = Report::parse(&document.text);
+            let (i, pack_choice) = packs.choose(report.meta.year);
+            let mut findings = eval::audit(&report, &packs.packs[i]);
+            locate(&document, &mut findings);
             let source = Source {
                 sha256: document.sha256,
                 format: document.format,
@@ -93,21 +157,9 @@ pub fn audit_input(input: &load::Input, pack: &Pack, options: &load::Options) ->
                 created: document.created,
                 modified: document.modified,
             };
-            Audited {
-                path,
-                source: Some(source),
-                meta: Some(meta),
-                findings,
-                error: None,
-            }
+            Audited { path, source: Some(source), pack_choice, meta: Some(report.meta), findings, error: None }
         }
-        Err(e) => Audited {
-            path,
-            source: None,
-            meta: None,
-            findings: Vec::new(),
-            error: Some(e),
-        },
+        Err(e) => Audited { path, source: None, pack_choice: None, meta: None, findings: Vec::new(), error: Some(e) },
     }
 }
 
@@ -115,7 +167,7 @@ pub fn audit_input(input: &load::Input, pack: &Pack, options: &load::Options) ->
 /// order whatever the number of threads; `progress` is called once per input as it finishes.
 pub fn audit_all(
     inputs: &[load::Input],
-    pack: &Pack,
+    packs: &PackSet,
     options: &load::Options,
     threads: usize,
     progress: &(dyn Fn() + Sync),
@@ -129,7 +181,7 @@ pub fn audit_all(
         inputs
             .par_iter()
             .map(|input| {
-                let a = audit_input(input, pack, options);
+                let a = audit_input(input, packs, options);
                 progress();
                 a
             })

@@ -67,7 +67,8 @@ enum RulesAction {
 
 #[derive(clap::Args, Debug)]
 struct AuditArgs {
-    /// Rule pack: a path to a TOML file, or a bundled pack name (`2021`). [default: 2021]
+    /// Rule pack: a path to a TOML file, a bundled pack name (`2021`, `2019`, `province-example`),
+    /// or `auto`: for each report the bundled national pack for the year it covers. [default: auto]
     #[arg(short, long, value_name = "PACK")]
     rules: Option<String>,
 
@@ -104,6 +105,14 @@ struct AuditArgs {
     /// utf-8, utf-16le, big5).
     #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
     encoding: Option<&'static encoding_rs::Encoding>,
+
+    /// Waivers file (default: auditor-waivers.toml next to auditor.toml or in a parent directory).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_waivers")]
+    waivers: Option<PathBuf>,
+
+    /// Apply no waivers.
+    #[arg(long)]
+    no_waivers: bool,
 
     /// Use this config file instead of looking for auditor.toml from the current directory up.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
@@ -154,8 +163,14 @@ fn run(cli: AuditArgs) -> Result<u8> {
             None => Config::default(),
         }
     };
-    let rules = cli.rules.or_else(|| config.rules_spec()).unwrap_or_else(|| "2021".into());
-    let pack = Pack::load(&rules).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rules = cli.rules.or_else(|| config.rules_spec()).unwrap_or_else(|| "auto".into());
+    let packs = if rules == "auto" {
+        auditor::PackSet::auto()
+    } else {
+        Pack::load(&rules).map(auditor::PackSet::one)
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pack = packs.primary();
     let format = cli.format.or(config.format).unwrap_or(Format::Table);
     let fail_on = cli.fail_on.or(config.fail_on).unwrap_or_default();
     let include = if cli.include.is_empty() { config.include.clone() } else { cli.include };
@@ -187,7 +202,7 @@ fn run(cli: AuditArgs) -> Result<u8> {
             bar.inc(1);
         }
     };
-    let audited = auditor::audit_all(&inputs, &pack, &options, threads, &tick).map_err(|e| anyhow::anyhow!("error: {e}"))?;
+    let mut audited = auditor::audit_all(&inputs, &packs, &options, threads, &tick).map_err(|e| anyhow::anyhow!("error: {e}"))?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -196,12 +211,34 @@ fn run(cli: AuditArgs) -> Result<u8> {
             eprintln!("error: {}: {e}", a.path);
         }
     }
+    let waiver_file = cli.waivers.clone().or_else(|| config.waivers.as_ref().map(|w| config.resolve(w))).or_else(|| {
+        let start = config.file.as_ref().and_then(|f| f.parent().map(Path::to_path_buf)).or_else(|| std::env::current_dir().ok())?;
+        start.ancestors().map(|d| d.join(auditor::waivers::FILE_NAME)).find(|p| p.is_file())
+    });
+    let stale = match &waiver_file {
+        Some(path) if !cli.no_waivers => {
+            let waivers = auditor::waivers::load(path).map_err(|d| anyhow::anyhow!("{d}"))?;
+            auditor::waivers::apply(&waivers, &mut audited, auditor::waivers::today())
+        }
+        _ => Vec::new(),
+    };
+    for s in &stale {
+        let target = s.report.as_deref().or(s.unit.as_deref()).unwrap_or("?");
+        eprintln!("warning: stale waiver for rule `{}` on {target}: {}", s.rule, s.reason);
+    }
 
     let color = cli.output.is_none()
         && format == Format::Table
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let batch = Batch { pack: &pack, audited: &audited, skipped: &skipped, summary_only: cli.summary, color };
+    let batch = Batch {
+        pack,
+        audited: &audited,
+        skipped: &skipped,
+        stale_waivers: &stale,
+        summary_only: cli.summary,
+        color,
+    };
     let bytes = render::render(format, &batch).map_err(|e| anyhow::anyhow!("error: cannot render the output: {e}"))?;
     match &cli.output {
         Some(path) => write_atomically(path, &bytes)?,
@@ -215,7 +252,9 @@ fn run(cli: AuditArgs) -> Result<u8> {
             }
         }
     }
-    Ok(auditor::exit_code(&audited, fail_on) as u8)
+    let code = auditor::exit_code(&audited, fail_on);
+    // Stale waivers are warnings: they fail the run under --fail-on warning.
+    Ok(if code == 0 && fail_on == FailOn::Warning && !stale.is_empty() { 1 } else { code as u8 })
 }
 
 /// A progress bar on stderr for batches of more than a handful of files, only on a terminal

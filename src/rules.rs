@@ -33,25 +33,42 @@ pub enum Status {
     Pass,
     Gap,
     Skip,
+    /// A gap a reviewer accepted, with a justification and an expiry date (see waivers).
+    Waived,
+}
+
+impl Severity {
+    /// The name used in pack files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl Status {
+    /// The name used in pack files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Gap => "gap",
+            Status::Skip => "skip",
+            Status::Waived => "waived",
+        }
+    }
 }
 
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        })
+        f.write_str(self.as_str())
     }
 }
 
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Status::Pass => "pass",
-            Status::Gap => "gap",
-            Status::Skip => "skip",
-        })
+        f.write_str(self.as_str())
     }
 }
 

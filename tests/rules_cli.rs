@@ -86,3 +86,54 @@ fn init_writes_a_starter_that_checks_and_audits_and_never_overwrites() {
     assert_eq!(v["reports"].as_array().unwrap().len(), 1);
     auditor().arg("init").arg(dir.path()).assert().code(2).stderr(predicate::str::contains("never overwrites"));
 }
+
+#[test]
+fn waivers_show_as_waived_expire_and_go_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy("samples/no-causes.txt", dir.path().join("no-causes.txt")).unwrap();
+    let waivers = |expires: &str, extra: &str| {
+        let text = format!(
+            "[[waiver]]\nreport = \"no-causes.txt\"\nrule = \"shortcoming-causes\"\njustification = \"原因已在专项报告中说明\"\napproved-by = \"县司法局\"\nexpires = {expires}\n{extra}"
+        );
+        fs::write(dir.path().join("auditor-waivers.toml"), text).unwrap();
+    };
+    let run = || {
+        let out = auditor().current_dir(dir.path()).args(["--no-config", "--format", "json", "no-causes.txt"]).output().unwrap();
+        (serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(), out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let causes = |v: &serde_json::Value| v["reports"][0]["results"].as_array().unwrap().iter().find(|r| r["rule"] == "shortcoming-causes").unwrap().clone();
+
+    waivers("2999-12-31", "");
+    let (v, code, _) = run();
+    assert_eq!(causes(&v)["status"], "waived");
+    assert!(causes(&v)["message"].as_str().unwrap().contains("原因已在专项报告中说明"));
+    assert_eq!(code, 0, "the only error gap is waived");
+
+    waivers("2001-01-01", "");
+    let (v, code, _) = run();
+    assert_eq!(causes(&v)["status"], "gap");
+    assert!(causes(&v)["message"].as_str().unwrap().starts_with("waiver expired on 2001-01-01"));
+    assert_eq!(code, 1);
+
+    waivers("2999-12-31", "[[waiver]]\nunit = \"不存在的单位\"\nrule = \"frp\"\njustification = \"j\"\napproved-by = \"a\"\nexpires = 2999-12-31\n");
+    let (v, _, stderr) = run();
+    assert_eq!(v["summary"]["stale_waivers"][0]["rule"], "frp");
+    assert!(stderr.contains("stale waiver for rule `frp`"), "{stderr}");
+}
+
+#[test]
+fn rules_auto_chooses_the_pack_by_report_year_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string("samples/complete.txt").unwrap().replace("2023", "2021").replace("2022", "2020");
+    fs::write(dir.path().join("r2020.txt"), text).unwrap();
+    let out = auditor().args(["--format", "json", "samples/complete.txt"]).arg(dir.path().join("r2020.txt")).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["reports"][0]["pack"]["id"], "2021");
+    assert_eq!(v["reports"][1]["pack"]["id"], "2019");
+    assert!(v["reports"][1]["pack"]["reason"].as_str().unwrap().contains("2020"));
+    let table = stdout(&["samples/complete.txt"]);
+    assert!(table.contains("pack: 2021 (report year 2022 is within the pack's years 2021–2099)"), "{table}");
+    // A named pack is used for every report, and no choice is shown.
+    let (v, _) = (serde_json::from_slice::<serde_json::Value>(&auditor().args(["--rules", "2021", "--format", "json", "samples/complete.txt"]).output().unwrap().stdout).unwrap(), ());
+    assert!(v["reports"][0].get("pack").is_none());
+}

@@ -42,54 +42,13 @@ const ALWAYS_DROP: &[&str] = &[
 ];
 
 /// Elements that end a line.
+#[rustfmt::skip]
 const BLOCKS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "html",
-    "legend",
-    "li",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu",
+    "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "ul",
 ];
 
 /// Elements that may be the main container.
@@ -570,8 +529,7 @@ impl<'a> Page<'a> {
 
         // Readability: paragraphs score their container ancestors.
         let mut score = vec![0.0f64; n];
-        for b in 0..n {
-            let s = self.paragraphs[b];
+        for (b, &s) in self.paragraphs.iter().enumerate() {
             if s <= 0.0 || excluded[b] {
                 continue;
             }
@@ -833,7 +791,14 @@ impl<'a> Page<'a> {
         // Candidates must not sit in hard chrome (menus, related lists), links or list items.
         let mut blocked = vec![false; n];
         let mut soft = vec![false; n];
+        // Text before each node, to tell a heading atop the main text from a section heading.
+        let mut before = vec![0u64; n + 1];
         for i in 0..n {
+            let own = match self.items[i].kind {
+                Kind::Text(_) => u64::from(self.total[i]),
+                _ => 0,
+            };
+            before[i + 1] = before[i] + own;
             let p = self.items[i].parent;
             let wrapper = u64::from(self.total[i]) * 2 >= u64::from(page_total);
             let own = match self.items[i].kind {
@@ -859,14 +824,23 @@ impl<'a> Page<'a> {
                     .into_iter()
                     .chain(el.classes())
                     .any(|a| a.to_ascii_lowercase().contains("title"));
-            if !heading || blocked[i] || self.total[i] == 0 || self.total[i] > 600 {
+            if !heading
+                || blocked[i]
+                || self.total[i] == 0
+                || self.total[i] > 600
+                || self.items[i].end - i > 200
+            {
+                continue;
+            }
+            // Inside the main text only a heading at its very top is the article's title.
+            if i > first && before[i] - before[first] > 80 {
                 continue;
             }
             if u64::from(self.link[i]) * 2 > u64::from(self.total[i]) {
                 continue;
             }
             let text = self.text_of(i);
-            if text.is_empty() || text.chars().count() > 120 {
+            if text.is_empty() || text.chars().count() > 120 || numbered(&text) {
                 continue;
             }
             let distance = first.abs_diff(i);
@@ -879,7 +853,7 @@ impl<'a> Page<'a> {
                 let p = self.items[first].parent;
                 let region = if p == NONE { first } else { p };
                 if self.contains(region, i)
-                    && (i < first || i < first + 40)
+                    && i < first + 40
                     && near.as_ref().is_none_or(|(d, _)| distance < *d)
                 {
                     near = Some((distance, text));
@@ -1028,10 +1002,11 @@ fn collapse(s: &str) -> String {
             }
             continue;
         }
-        if pending && let Some(p) = prev {
-            if !(newline && is_wide(p) && is_wide(c)) {
-                out.push(' ');
-            }
+        if pending
+            && let Some(p) = prev
+            && !(newline && is_wide(p) && is_wide(c))
+        {
+            out.push(' ');
         }
         pending = false;
         newline = false;
@@ -1116,6 +1091,23 @@ fn title_in_body(title: &str, body: &[String]) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether a heading is numbered like a section (`一、`, `（二）`, `3.`): no article title is.
+fn numbered(t: &str) -> bool {
+    let mut chars = t.chars();
+    let first = chars.next();
+    let second = chars.next();
+    match (first, second) {
+        (Some('（' | '('), _) => true,
+        (Some(c), Some('、' | '.' | '．')) => {
+            c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
+        }
+        (Some(c), Some(d)) => {
+            c.is_ascii_digit() && d.is_ascii_digit() && t[2..].starts_with(['、', '.'])
+        }
+        _ => false,
+    }
 }
 
 fn is_title_like(t: &str) -> bool {
@@ -1677,6 +1669,56 @@ mod tests {
                 "{}: extra lines in:\n{text}",
                 file.display()
             );
+        }
+    }
+
+    #[test]
+    fn section_headings_are_not_the_title() {
+        let html = r#"<html><head><title>信息公开 - 丹溪县人民政府</title></head><body>
+<div class="TRS_Editor"><p>2022年，丹溪县自然资源局坚持依法行政，全面推进法治政府建设，各项工作取得新成效。</p>
+<h2>一、2022年法治政府建设工作开展情况</h2><p>全年办理行政许可事项一千二百件，全部依法按时办结。</p>
+<h2>（二）推进法治宣传情况</h2><p>开展法治宣传活动二十场，发放资料三千份。</p></div></body></html>"#;
+        let text = extract(html);
+        assert!(text.starts_with("2022年，丹溪县自然资源局"), "{text}");
+        assert_eq!(
+            text.matches("一、2022年法治政府建设工作开展情况").count(),
+            1
+        );
+    }
+
+    #[test]
+    fn old_layout_tables_and_link_lists_inside_the_main_container() {
+        let html = r##"<html><head><title>关于2020年度法治政府建设工作的报告_开江县人民政府</title></head><body>
+<table width="100%"><tr><td><img src="logo.gif"></td><td>今天是：2021年3月5日 星期五 <a href="#">设为首页</a></td></tr></table>
+<table width="1000"><tr><td width="200" valign="top"><table>
+  <tr><td><a href="/1">政府信息公开指南</a></td></tr><tr><td><a href="/2">政府信息公开制度</a></td></tr>
+  <tr><td><a href="/3">2019年法治政府建设报告</a></td></tr></table></td>
+<td width="800" valign="top"><table>
+  <tr><td align="center"><font size="5"><b>关于2020年度法治政府建设工作的报告</b></font></td></tr>
+  <tr><td align="center">更新时间:2021-03-03 11:44:48 作者:admin 点击数: </td></tr>
+  <tr><td><font style="font-size:16px">开江县法治政府建设工作领导小组办公室<br>关于2020年度法治政府建设工作的报告<br>
+  　　2020年,我县深入推进依法行政,加快推进法治政府建设,各项工作取得了较好成效。现将工作开展情况报告如下:<br>
+  一、2020年工作开展情况<br>(一)加强工作统筹谋划。政府常务会议听取法治政府建设工作汇报,研究部署重点工作。<br>
+  二、2021年重点工作打算<br>进一步抓好主体责任落实,建立法治政府建设第一责任人职责清单。</font></td></tr>
+  <tr><td><ul><li><a href="/a">开江县2018年度法治政府建设工作报告</a></li><li><a href="/b">开江县2019年度法治政府建设工作报告</a></li></ul></td></tr>
+</table></td></tr></table>
+<table><tr><td>Copyright 2003-2021 开江县人民政府 版权所有 蜀ICP备05000000号</td></tr></table>
+</body></html>"##;
+        let text = extract(html);
+        let l: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            l[..4],
+            [
+                "关于2020年度法治政府建设工作的报告",
+                "更新时间:2021-03-03 11:44:48 作者:admin 点击数:",
+                "开江县法治政府建设工作领导小组办公室",
+                "关于2020年度法治政府建设工作的报告",
+            ],
+            "{text}"
+        );
+        assert_eq!(l.len(), 9, "{text}");
+        for chrome in ["今天是", "信息公开", "2018年度", "2019年", "版权所有"] {
+            assert!(!text.contains(chrome), "{chrome:?} leaked into:\n{text}");
         }
     }
 }

@@ -9,7 +9,6 @@
 use super::{Batch, neutralize_formula};
 use crate::Audited;
 use crate::eval::{Evidence, Finding};
-use crate::rules::{Severity, Status};
 
 const HEADER: [&str; 15] = [
     "path",
@@ -31,21 +30,7 @@ const HEADER: [&str; 15] = [
 
 const BOM: &str = "\u{feff}";
 
-fn status_label(s: Status) -> &'static str {
-    match s {
-        Status::Pass => "pass",
-        Status::Gap => "gap",
-        Status::Skip => "skip",
-    }
-}
 
-fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
 
 /// `L12: quote; L30 (p. 3): quote` — each line with its page (PDF) or paragraph (DOCX) if known.
 pub(crate) fn evidence_text(evidence: &[Evidence]) -> String {
@@ -82,8 +67,8 @@ fn finding_row(a: &Audited, f: &Finding, p: &Provenance) -> [String; 15] {
             .unwrap_or_default(),
         f.rule.clone(),
         f.name.clone(),
-        status_label(f.status).to_string(),
-        severity_label(f.severity).to_string(),
+        f.status.as_str().to_string(),
+        f.severity.as_str().to_string(),
         f.message.clone(),
         evidence_text(&f.evidence),
         f.help.clone().unwrap_or_default(),

@@ -112,21 +112,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn status_label(s: Status) -> &'static str {
-    match s {
-        Status::Pass => "pass",
-        Status::Gap => "gap",
-        Status::Skip => "skip",
-    }
-}
 
-fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -218,7 +204,7 @@ fn matrix(out: &mut String, batch: &Batch, summary: &Summary) {
             rule_id(&r.id),
             escape(&r.id),
             escape(&r.name),
-            severity_label(r.severity),
+            r.severity.as_str(),
             j + 1
         );
     }
@@ -253,9 +239,9 @@ fn matrix(out: &mut String, batch: &Batch, summary: &Summary) {
                         let _ = write!(
                             out,
                             "<td class=\"s {}\" title=\"{}: {}\">{}</td>",
-                            status_label(f.status),
+                            f.status.as_str(),
                             escape(&r.id),
-                            status_label(f.status),
+                            f.status.as_str(),
                             summary::symbol(f.status)
                         );
                     }
@@ -298,7 +284,7 @@ fn legend(out: &mut String, summary: &Summary) {
             r.pass,
             r.gap,
             r.skip,
-            sev = severity_label(r.severity),
+            sev = r.severity.as_str(),
         );
     }
     let _ = writeln!(out, "</tbody>\n</table>\n</div>");
@@ -436,8 +422,8 @@ fn finding_row(out: &mut String, batch: &Batch, i: usize, f: &Finding) {
         .pack
         .rule_index(&f.rule)
         .map_or(String::new(), |j| format!("{}. ", j + 1));
-    let status = status_label(f.status);
-    let sev = severity_label(f.severity);
+    let status = f.status.as_str();
+    let sev = f.severity.as_str();
     let _ = write!(
         out,
         "<tr id=\"{}-{}\" class=\"{status}\"><td class=\"rule\">{number}<a href=\"#{}\"><code>{}</code></a><span class=\"name\">{}</span></td>\

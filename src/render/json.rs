@@ -51,6 +51,7 @@ struct Counts {
     pass: usize,
     gap: usize,
     skip: usize,
+    waived: usize,
     error_gaps: usize,
 }
 
@@ -58,6 +59,9 @@ struct Counts {
 struct ReportOut<'a> {
     path: &'a str,
     sha256: Option<&'a str>,
+    /// With `--rules auto`: the pack chosen for this report and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pack: Option<&'a crate::PackChoice>,
     meta: Option<MetaOut<'a>>,
     results: &'a [Finding],
     summary: Option<Counts>,
@@ -71,6 +75,8 @@ struct BatchSummary<'a> {
     with_error_gaps: usize,
     /// Files the walk passed over, with the reason.
     skipped: &'a [Skipped],
+    /// Waivers that matched nothing.
+    stale_waivers: &'a [crate::waivers::Stale],
     /// Each rule across the batch.
     rules: Vec<RuleRate<'a>>,
 }
@@ -81,6 +87,7 @@ struct RuleRate<'a> {
     pass: usize,
     gap: usize,
     skip: usize,
+    waived: usize,
     /// Passes among the reports the rule could judge; null when none could.
     pass_rate: Option<f64>,
 }
@@ -93,6 +100,7 @@ pub fn render(batch: &Batch) -> String {
         .map(|a| ReportOut {
             path: &a.path,
             sha256: a.source.as_ref().map(|s| s.sha256.as_str()),
+            pack: a.pack_choice.as_ref(),
             meta: a.meta.as_ref().map(|m| MetaOut {
                 title: m.title.as_deref(),
                 unit: m.unit.as_deref(),
@@ -109,6 +117,7 @@ pub fn render(batch: &Batch) -> String {
                 pass: a.count(Status::Pass),
                 gap: a.count(Status::Gap),
                 skip: a.count(Status::Skip),
+                waived: a.count(Status::Waived),
                 error_gaps: a.error_gaps(),
             }),
             error: a.error.as_deref(),
@@ -132,6 +141,7 @@ pub fn render(batch: &Batch) -> String {
             unreadable: audited.iter().filter(|a| a.error.is_some()).count(),
             with_error_gaps: audited.iter().filter(|a| a.error_gaps() > 0).count(),
             skipped: batch.skipped,
+            stale_waivers: batch.stale_waivers,
             rules: summary
                 .rules
                 .iter()
@@ -140,6 +150,7 @@ pub fn render(batch: &Batch) -> String {
                     pass: r.pass,
                     gap: r.gap,
                     skip: r.skip,
+                    waived: r.waived,
                     pass_rate: r.pass_rate().map(|p| (p * 10_000.0).round() / 10_000.0),
                 })
                 .collect(),

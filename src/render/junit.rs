@@ -20,7 +20,7 @@ use super::Batch;
 use super::csv::evidence_text;
 use crate::Audited;
 use crate::eval::Finding;
-use crate::rules::{Severity, Status};
+use crate::rules::Status;
 use std::fmt::Write;
 
 /// Escape text for XML 1.0 content or a double-quoted attribute value. In attributes, line
@@ -53,13 +53,6 @@ fn text(text: &str) -> String {
     escape(text, false)
 }
 
-fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
 
 struct Counts {
     tests: usize,
@@ -171,7 +164,7 @@ pub fn render(batch: &Batch) -> String {
                 (Status::Pass, _) => {
                     let _ = writeln!(out, "{open}/>");
                 }
-                (Status::Skip, _) => {
+                (Status::Skip | Status::Waived, _) => {
                     let _ = writeln!(out, "{open}>");
                     let _ = writeln!(out, "      <skipped message=\"{}\"/>", attr(&f.message));
                     let _ = writeln!(out, "    </testcase>");
@@ -182,7 +175,7 @@ pub fn render(batch: &Batch) -> String {
                         out,
                         "      <failure message=\"{}\" type=\"{}\">{}</failure>",
                         attr(&f.message),
-                        severity_label(severity),
+                        severity.as_str(),
                         text(&detail(f))
                     );
                     let _ = writeln!(out, "    </testcase>");

@@ -42,13 +42,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -142,7 +135,7 @@ fn summary_view(out: &mut String, batch: &Batch, summary: &Summary) {
             i + 1,
             escape(&r.id),
             escape(&r.name),
-            severity_label(r.severity),
+            r.severity.as_str(),
             r.pass,
             r.gap,
             r.skip
@@ -246,7 +239,7 @@ fn report_section(out: &mut String, a: &Audited) {
                 "| {} {} | {} | {what} | {} |",
                 escape(&f.rule),
                 escape(&f.name),
-                severity_label(f.severity),
+                f.severity.as_str(),
                 escape(f.help.as_deref().unwrap_or(""))
             );
         }

@@ -82,6 +82,8 @@ pub struct Batch<'a> {
     pub pack: &'a Pack,
     pub audited: &'a [Audited],
     pub skipped: &'a [Skipped],
+    /// Waivers that matched nothing in the batch.
+    pub stale_waivers: &'a [crate::waivers::Stale],
     /// Show only the batch summary (table and Markdown).
     pub summary_only: bool,
     /// Colour for a terminal (table only).

@@ -179,13 +179,6 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
 
 /// A report path as a relative (or, when given so, absolute-path) URI reference: forward slashes,
 /// and every byte other than an unreserved character or `/` percent-encoded, so that spaces,
@@ -206,7 +199,7 @@ pub fn path_uri(path: &str) -> String {
 fn descriptor<'a>(rule: &'a Rule, pack_id: &str) -> Descriptor<'a> {
     let mut tags = vec![
         pack_id.to_string(),
-        severity_label(rule.severity).to_string(),
+        rule.severity.as_str().to_string(),
     ];
     tags.dedup();
     Descriptor {
@@ -220,7 +213,7 @@ fn descriptor<'a>(rule: &'a Rule, pack_id: &str) -> Descriptor<'a> {
         },
         properties: RuleProperties {
             basis: &rule.basis,
-            severity: severity_label(rule.severity),
+            severity: rule.severity.as_str(),
             tags,
         },
     }

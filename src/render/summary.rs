@@ -13,6 +13,7 @@ pub struct RuleStats {
     pub pass: usize,
     pub gap: usize,
     pub skip: usize,
+    pub waived: usize,
 }
 
 impl RuleStats {
@@ -55,12 +56,13 @@ impl Summary {
     }
 }
 
-/// The matrix symbol of a status: ✓ pass, ✗ gap, – skip.
+/// The matrix symbol of a status: ✓ pass, ✗ gap, – skip, W waived.
 pub fn symbol(s: Status) -> &'static str {
     match s {
         Status::Pass => "✓",
         Status::Gap => "✗",
         Status::Skip => "–",
+        Status::Waived => "W",
     }
 }
 
@@ -69,7 +71,7 @@ pub fn summarize(batch: &Batch) -> Summary {
         .pack
         .rules
         .iter()
-        .map(|r| RuleStats { id: r.id.clone(), name: r.name.clone(), severity: r.severity, pass: 0, gap: 0, skip: 0 })
+        .map(|r| RuleStats { id: r.id.clone(), name: r.name.clone(), severity: r.severity, pass: 0, gap: 0, skip: 0, waived: 0 })
         .collect();
     let mut reports = Vec::new();
     for a in batch.audited {
@@ -80,6 +82,7 @@ pub fn summarize(batch: &Batch) -> Summary {
                 Status::Pass => stats.pass += 1,
                 Status::Gap => stats.gap += 1,
                 Status::Skip => stats.skip += 1,
+                Status::Waived => stats.waived += 1,
             }
             statuses.push(f.status);
         }

@@ -17,14 +17,7 @@ fn status_label(s: Status) -> &'static str {
         Status::Pass => "PASS",
         Status::Gap => "GAP",
         Status::Skip => "SKIP",
-    }
-}
-
-fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
+        Status::Waived => "WAIVED",
     }
 }
 
@@ -58,6 +51,7 @@ fn status_cell(s: Status, text: &str, color: bool) -> Cell {
         (true, Status::Pass) => cell.fg(Color::Green),
         (true, Status::Gap) => cell.fg(Color::Red),
         (true, Status::Skip) => cell.fg(Color::DarkGrey),
+        (true, Status::Waived) => cell.fg(Color::Yellow),
     }
 }
 
@@ -82,6 +76,9 @@ fn report_table(out: &mut String, a: &Audited, color: bool) {
                 Some(e) => writeln!(out, "read as: {format}, {e}"),
                 None => writeln!(out, "read as: {format}"),
             };
+        }
+        if let Some(p) = &a.pack_choice {
+            let _ = writeln!(out, "pack: {} ({})", p.id, p.reason);
         }
         let _ = writeln!(out, "title: {}", or_none(m.title.as_deref()));
         let _ = writeln!(
@@ -113,7 +110,7 @@ fn report_table(out: &mut String, a: &Audited, color: bool) {
         table.add_row(vec![
             Cell::new(format!("{}\n{}", f.name, f.rule)),
             status_cell(f.status, status_label(f.status), color),
-            Cell::new(severity_label(f.severity)),
+            Cell::new(f.severity.as_str()),
             Cell::new(detail),
         ]);
     }
@@ -140,6 +137,10 @@ fn summary_view(out: &mut String, batch: &Batch) {
     }
     for s in batch.skipped {
         let _ = writeln!(out, "skipped: {}: {}", s.path, s.reason);
+    }
+    for w in batch.stale_waivers {
+        let target = w.report.as_deref().or(w.unit.as_deref()).unwrap_or("?");
+        let _ = writeln!(out, "stale waiver: rule {} on {target}: {}", w.rule, w.reason);
     }
     let unreadable = summary.reports.iter().filter(|r| r.error.is_some()).count();
     let failing = summary.reports.iter().filter(|r| r.error_gaps > 0).count();
@@ -181,7 +182,7 @@ fn matrix_view(out: &mut String, batch: &Batch, summary: &Summary) {
         rates.add_row(vec![
             Cell::new(i + 1),
             Cell::new(format!("{} {}", r.id, r.name)),
-            Cell::new(severity_label(r.severity)),
+            Cell::new(r.severity.as_str()),
             Cell::new(r.pass),
             Cell::new(r.gap),
             Cell::new(r.skip),

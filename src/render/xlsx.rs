@@ -11,7 +11,7 @@ use super::summary::{self, Summary};
 use super::{Batch, neutralize_formula, provenance};
 use crate::Audited;
 use crate::eval::{Evidence, Finding};
-use crate::rules::{Severity, Status};
+use crate::rules::Status;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
@@ -96,7 +96,7 @@ impl Styles {
         match s {
             Status::Pass => &self.pass,
             Status::Gap => &self.gap,
-            Status::Skip => &self.skip,
+            Status::Skip | Status::Waived => &self.skip,
         }
     }
 }
@@ -207,21 +207,7 @@ fn header(
     Ok(())
 }
 
-fn status_label(s: Status) -> &'static str {
-    match s {
-        Status::Pass => "pass",
-        Status::Gap => "gap",
-        Status::Skip => "skip",
-    }
-}
 
-fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
 
 fn finding<'a>(a: &'a Audited, rule: &str) -> Option<&'a Finding> {
     a.findings.iter().find(|f| f.rule == rule)
@@ -356,10 +342,10 @@ fn findings_sheet(sheet: &mut Worksheet, batch: &Batch, styles: &Styles) -> Resu
             put(sheet, r, 4, &rule.name, &styles.text)?;
             widths.fit(4, &rule.name);
             let severity = finding(a, &rule.id).map_or(rule.severity, |f| f.severity);
-            put(sheet, r, 6, severity_label(severity), &styles.text)?;
+            put(sheet, r, 6, severity.as_str(), &styles.text)?;
             match (finding(a, &rule.id), &a.error) {
                 (Some(f), _) => {
-                    put(sheet, r, 5, status_label(f.status), styles.status(f.status))?;
+                    put(sheet, r, 5, f.status.as_str(), styles.status(f.status))?;
                     put(sheet, r, 7, &f.message, &styles.wrap)?;
                     widths.fit(7, &f.message);
                     let evidence: Vec<String> = f.evidence.iter().map(evidence_line).collect();
@@ -425,7 +411,7 @@ fn rules_sheet(
         widths.fit(1, &rule.id);
         put(sheet, r, 2, &rule.name, &styles.text)?;
         widths.fit(2, &rule.name);
-        put(sheet, r, 3, severity_label(rule.severity), &styles.text)?;
+        put(sheet, r, 3, rule.severity.as_str(), &styles.text)?;
         put(sheet, r, 4, &rule.basis, &styles.wrap)?;
         widths.fit(4, &rule.basis);
         put(sheet, r, 5, &rule.help, &styles.wrap)?;

@@ -64,9 +64,10 @@ pub fn pdf_from_text_with(text: &str, layout: Layout) -> Vec<u8> {
     let mut pages: Vec<Vec<(f64, f64, String)>> = vec![Vec::new()];
     let mut y = top_baseline;
     for paragraph in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        // Runs of spaces are set as one space, as a browser sets HTML: pdftotext reads a wider
-        // gap as a column break and puts the two sides on different lines.
-        let paragraph = pdf_text(paragraph).split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+        // Runs of spaces (ideographic ones too) are set as one narrow space, as a browser sets
+        // HTML: pdftotext reads a gap of 1 em or more as a column break and puts the two sides
+        // on different lines.
+        let paragraph = pdf_text(paragraph).split([' ', '\u{3000}']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
         for (i, line) in wrap(&paragraph, units, indent_units).into_iter().enumerate() {
             if y < LOWEST_BASELINE {
                 pages.push(Vec::new());
@@ -121,23 +122,15 @@ pub fn pdf_encrypted(text: &str) -> Vec<u8> {
 }
 
 /// The text as the PDF carries it: characters that `UniGB-UCS2-H` cannot map (outside the BMP
-/// or missing from Adobe-GB1) become an ideographic space, or a plain space below U+1100, and
-/// other control characters than line feeds become a space.
+/// or missing from Adobe-GB1, such as `·`) and control characters other than line feeds become
+/// a space.
 pub fn pdf_text(text: &str) -> String {
     text.chars().map(|c| if c == '\n' { c } else { representable(c) }).collect()
 }
 
 fn representable(c: char) -> char {
     let u = c as u32;
-    if c.is_control() {
-        ' '
-    } else if MAPPED.iter().any(|&(a, b)| (a..=b).contains(&u)) {
-        c
-    } else if u < 0x1100 {
-        ' '
-    } else {
-        '\u{3000}'
-    }
+    if !c.is_control() && MAPPED.iter().any(|&(a, b)| (a..=b).contains(&u)) { c } else { ' ' }
 }
 
 /// Width in half-em units: ASCII is proportional CIDs 1–95 at 500, everything else 1000.
