@@ -301,7 +301,7 @@ pub fn rebuild(pages: &[&str]) -> Vec<String> {
             let prev = items[*last].1.as_ref().expect("the last line of a paragraph is a line");
             let after = items.get(i + 1).and_then(|(_, l)| l.as_ref());
             if continues(prev, *single, line, after) {
-                *text = join(text, &line.text);
+                join(text, &line.text);
                 *last = i;
                 *single = false;
                 continue;
@@ -402,15 +402,22 @@ fn width(line: &str) -> usize {
 /// that one over-long line (a table row, a URL) or many short lines (headings, web chrome) do
 /// not set it. 0 when no three lines make a cluster: then no line counts as full.
 fn typical_width(widths: &[usize]) -> usize {
+    let mut sorted = widths.to_vec();
+    sorted.sort_unstable();
+    let mut prefix = Vec::with_capacity(sorted.len() + 1);
+    prefix.push(0usize);
+    for w in &sorted {
+        prefix.push(prefix.last().copied().unwrap_or(0) + w);
+    }
     let mut best = (0, 0);
-    let mut candidates: Vec<usize> = widths.to_vec();
-    candidates.sort_unstable();
-    candidates.dedup();
-    for &w in &candidates {
+    for (i, &w) in sorted.iter().enumerate() {
+        if sorted.get(i + 1) == Some(&w) {
+            continue; // the last of equal widths stands for them all
+        }
         let low = w.saturating_sub(slack(w));
-        let cluster: Vec<usize> = widths.iter().copied().filter(|&x| x >= low && x <= w).collect();
-        let score: usize = cluster.iter().sum();
-        if cluster.len() >= 3 && score >= best.1 {
+        let first = sorted.partition_point(|&x| x < low);
+        let (count, score) = (i + 1 - first, prefix[i + 1] - prefix[first]);
+        if count >= 3 && score >= best.1 {
             best = (w, score);
         }
     }
@@ -564,7 +571,7 @@ pub fn starts_with_marker(line: &str) -> bool {
 }
 
 /// Join a wrapped line to its paragraph: CJK without a space, Latin words with one.
-fn join(text: &str, next: &str) -> String {
+fn join(text: &mut String, next: &str) {
     let mut rev = text.chars().rev();
     let last = rev.next();
     let before = rev.next();
@@ -577,7 +584,10 @@ fn join(text: &str, next: &str) -> String {
         }
         _ => false,
     };
-    if space { format!("{text} {next}") } else { format!("{text}{next}") }
+    if space {
+        text.push(' ');
+    }
+    text.push_str(next);
 }
 
 #[cfg(test)]
@@ -744,12 +754,17 @@ mod tests {
 
     #[test]
     fn latin_words_are_joined_with_a_space_and_cjk_without() {
-        assert_eq!(join("the quick brown", "fox jumps"), "the quick brown fox jumps");
-        assert_eq!(join("see Section 3.", "The rule"), "see Section 3. The rule");
-        assert_eq!(join("法治政府", "建设"), "法治政府建设");
-        assert_eq!(join("截至2022", "年底"), "截至2022年底");
-        assert_eq!(join("审核率", "100%。"), "审核率100%。");
-        assert_eq!(join("编号20", "23"), "编号2023");
+        let joined = |a: &str, b: &str| {
+            let mut s = a.to_string();
+            join(&mut s, b);
+            s
+        };
+        assert_eq!(joined("the quick brown", "fox jumps"), "the quick brown fox jumps");
+        assert_eq!(joined("see Section 3.", "The rule"), "see Section 3. The rule");
+        assert_eq!(joined("法治政府", "建设"), "法治政府建设");
+        assert_eq!(joined("截至2022", "年底"), "截至2022年底");
+        assert_eq!(joined("审核率", "100%。"), "审核率100%。");
+        assert_eq!(joined("编号20", "23"), "编号2023");
         let lines = [
             "The annual report of the county government on the rule of law describes the",
             "measures taken in 2022, the shortcomings found and the plans for next year, and",
@@ -798,6 +813,21 @@ mod tests {
         widths.extend([8; 30]); // web chrome, headings
         assert_eq!(typical_width(&widths), 76);
         assert_eq!(typical_width(&[]), 0);
+    }
+
+    #[test]
+    fn huge_inputs_are_rebuilt_in_linear_time() {
+        // One paragraph of 200 000 full lines without punctuation, then many distinct widths.
+        let line = "法治政府建设年度报告依法行政工作稳步推进行政执法规范化水平不断提升群众满意度持";
+        let mut text = vec![line; 200_000].join("\n");
+        for n in 1..3000 {
+            text.push('\n');
+            text.push_str(&"字".repeat(n % 700 + 1));
+        }
+        let start = Instant::now();
+        let pages = rebuild(&[&text]);
+        assert!(pages[0].len() > line.len() * 200_000);
+        assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
     }
 
     #[test]
