@@ -60,6 +60,11 @@ const NAME_CHARS: &[char] = &[
     '江', '柘', '枳', '鸣', '泉', '枫', '芦', '湾', '雁', '云', '峰', '石', '河', '阳', '安', '宁',
     '平', '兴', '华', '龙', '凤', '泽', '林', '山', '湖', '源', '清', '明', '东', '西', '南', '北',
 ];
+/// Characters that never belong to a place-name stem (`政府在县委`, `开发区`, `全县`).
+const STEM_STOP: &[char] = &[
+    '县', '区', '市', '镇', '乡', '的', '全', '本', '我', '各', '该', '府', '在', '于', '和', '及',
+    '与', '局', '委', '会', '经', '开', '发', '省', '等', '个', '级', '两', '城',
+];
 const PLACE_SUFFIXES: &[char] = &['县', '区', '市', '镇', '乡', '旗'];
 
 fn is_cjk(c: char) -> bool {
@@ -109,14 +114,20 @@ fn load_samples(dir: &Path) -> Vec<Sample> {
             let text = std::fs::read_to_string(f).expect("samples are UTF-8");
             let lines: Vec<String> = text.lines().map(str::to_string).collect();
             let mut stems = Vec::new();
-            for line in lines.iter().filter(|l| !l.trim().is_empty()).take(6) {
-                let cs: Vec<char> = line.chars().collect();
+            // Short lines near the top (title, unit, breadcrumbs) and the first clause of the
+            // opening paragraph name the unit and its superiors.
+            for line in lines.iter().filter(|l| !l.trim().is_empty()).take(8) {
+                let head = line.split(['，', ',', '。']).next().unwrap_or(line);
+                if head.chars().count() > 60 {
+                    continue;
+                }
+                let cs: Vec<char> = head.chars().collect();
                 for i in 2..cs.len() {
                     if PLACE_SUFFIXES.contains(&cs[i]) && is_cjk(cs[i - 1]) && is_cjk(cs[i - 2]) {
                         let stem: String = cs[i - 2..i].iter().collect();
                         let common = ["人民", "政府", "关于", "委员", "法治", "建设", "城乡", "街道"];
                         if !common.contains(&stem.as_str())
-                            && !stem.contains(['县', '区', '市', '镇', '乡', '的', '全', '本', '我', '各', '该'])
+                            && !stem.contains(STEM_STOP)
                             && !stems.contains(&stem)
                         {
                             stems.push(stem);
@@ -413,6 +424,11 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"));
     let samples = load_samples(&samples_dir);
+    if std::env::var_os("GEN_CORPUS_DEBUG").is_some() {
+        for s in &samples {
+            eprintln!("{:?} | {} borrowable paragraphs", s.stems, s.paragraphs.len());
+        }
+    }
 
     let mut stats = Stats { smallest: u64::MAX, ..Stats::default() };
     for i in 0..n {

@@ -183,6 +183,15 @@ static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
         r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
     ))
 });
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[^\d/-])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[^\d])"));
+static META_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"来源|浏览|点击|阅读|字号|作者|发布|分享|打印|编辑"));
+
+fn date_of(y: &str, m: &str, d: &str) -> Option<Date> {
+    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
 static INLINE_ITEM: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:^|[。;:!?,])\s*(?:[一二三四五六七八九十]{1,3}是|[①-⑳]|\(\d{1,2}\))"));
 
@@ -589,14 +598,23 @@ impl Report {
                     .iter()
                     .position(|l| *l == &c[1])
                     .unwrap_or(LABELS.len());
-                let Some(date) =
-                    Date::new(c[2].parse().ok()?, c[3].parse().ok()?, c[4].parse().ok()?)
-                else {
+                let Some(date) = date_of(&c[2], &c[3], &c[4]) else {
                     continue;
                 };
                 if best.is_none_or(|(r, _, _)| rank < r) {
                     best = Some((rank, date, b.line));
                 }
+            }
+            // Many CMS pages print the date unlabelled in the metadata line
+            // (`2021-03-03 11:44  来源：县司法局  浏览：`); a site clock has 星期 and is chrome
+            // of its own kind.
+            if best.is_none()
+                && !CLOCK.is_match(&b.folded.text)
+                && META_WORDS.is_match(&b.folded.text)
+                && let Some(c) = ISO_DATE.captures(&b.folded.text)
+                && let Some(date) = date_of(&c[1], &c[2], &c[3])
+            {
+                best = Some((LABELS.len() + 1, date, b.line));
             }
         }
         best.map(|(_, d, l)| (d, l))
@@ -913,6 +931,14 @@ mod tests {
     fn the_publication_label_wins_over_the_update_time() {
         let r = Report::parse("更新时间:2021-05-03 10:00\n发布日期：2021年3月3日\n报告正文。");
         assert_eq!(r.meta.published, Date::new(2021, 3, 3));
+    }
+
+    #[test]
+    fn an_unlabelled_date_in_the_metadata_line_is_the_publication_date() {
+        let r = Report::parse("2021-03-03 11:44  来源：县司法局  浏览：\n某县2020年度法治政府建设情况报告\n正文。");
+        assert_eq!(r.meta.published, Date::new(2021, 3, 3));
+        let r = Report::parse("某县2020年度法治政府建设情况报告\n2021-03-03 起施行的办法。");
+        assert_eq!(r.meta.published, None, "a date in the text is not a publication date");
     }
 
     #[test]

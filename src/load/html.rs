@@ -11,8 +11,9 @@
 //!    score well join the winner.
 //! 2. **Chrome.** Scripts, styles, forms and the like never count. Navigation, headers, footers,
 //!    breadcrumbs, related links, share and print bars (by tag, or by a word of their id/class)
-//!    and link lists are dropped from the main text — unless they hold half of it, which makes
-//!    them wrappers, not chrome. The main container and its ancestors are never dropped.
+//!    and link lists are dropped from the main text — unless they hold half of its text or of
+//!    its prose (runs of sentences), which makes them wrappers, not chrome. The main container
+//!    and its ancestors are never dropped.
 //! 3. **Lines.** Block elements and `<br>` end lines, a data-table row is one line with its cells
 //!    joined by tabs, whitespace collapses (a source line break between two Chinese characters
 //!    vanishes, as a browser shows it).
@@ -261,8 +262,9 @@ struct Page<'a> {
     links: Vec<u32>,
     tables: Vec<u32>,
     blocks: Vec<u32>,
-    /// Score of the runs of text whose nearest block is this element.
+    /// Score of the runs of text whose nearest block is this element, and of the subtree.
     paragraphs: Vec<f64>,
+    prose: Vec<f64>,
     title: Option<String>,
     metas: Vec<(String, String)>,
 }
@@ -277,6 +279,7 @@ impl<'a> Page<'a> {
             tables: Vec::new(),
             blocks: Vec::new(),
             paragraphs: Vec::new(),
+            prose: Vec::new(),
             title: None,
             metas: Vec::new(),
         };
@@ -391,6 +394,7 @@ impl<'a> Page<'a> {
         while let Some(closed) = open.pop() {
             page.close(closed, &mut runs, &mut in_link);
         }
+        page.prose = page.paragraphs.clone();
         page.sum_up();
         page
     }
@@ -426,6 +430,7 @@ impl<'a> Page<'a> {
             self.links[p] += self.links[i];
             self.tables[p] += self.tables[i];
             self.blocks[p] += self.blocks[i];
+            self.prose[p] += self.prose[i];
             if let Kind::Element { name, .. } = self.items[i].kind {
                 match name {
                     "a" => self.links[p] += 1,
@@ -458,6 +463,13 @@ impl<'a> Page<'a> {
             Kind::Element { chrome, .. } => chrome,
             _ => Chrome::No,
         }
+    }
+
+    /// Whether chrome-looking element `i` rather wraps the text of `within`: it holds half of
+    /// its text, or half of its prose (runs of sentences, which menus and footers lack).
+    fn wraps(&self, i: usize, within: usize) -> bool {
+        u64::from(self.total[i]) * 2 >= u64::from(self.total[within])
+            || (self.prose[within] > 0.0 && self.prose[i] * 2.0 >= self.prose[within])
     }
 
     fn contains(&self, outer: usize, inner: usize) -> bool {
@@ -495,16 +507,14 @@ impl<'a> Page<'a> {
         if self.items.is_empty() {
             return String::new();
         }
-        let page_total = self.total[0];
-        // Chrome that does not hold half of the page is left out when the container is chosen.
+        // Chrome that does not wrap the page's text is left out when the container is chosen.
         let n = self.items.len();
         let mut excluded = vec![false; n];
         let mut clean = vec![0u32; n];
         let mut clean_link = vec![0u32; n];
         for i in 0..n {
             let p = self.items[i].parent;
-            let dropped = self.chrome(i) != Chrome::No
-                && u64::from(self.total[i]) * 2 < u64::from(page_total);
+            let dropped = self.chrome(i) != Chrome::No && !self.wraps(i, 0);
             excluded[i] = dropped || (p != NONE && excluded[p]);
         }
         // Clean sums: only text outside excluded subtrees counts.
@@ -636,8 +646,7 @@ impl<'a> Page<'a> {
         let Some(name) = self.name(i) else {
             return false;
         };
-        let small = u64::from(self.total[i]) * 2 < u64::from(self.total[root]);
-        if !small {
+        if self.wraps(i, root) {
             return false;
         }
         if self.chrome(i) != Chrome::No {
@@ -787,7 +796,6 @@ impl<'a> Page<'a> {
             .map(|&r| self.items[r].end)
             .max()
             .unwrap_or(first);
-        let page_total = self.total[0];
         // Candidates must not sit in hard chrome (menus, related lists), links or list items.
         let mut blocked = vec![false; n];
         let mut soft = vec![false; n];
@@ -800,7 +808,7 @@ impl<'a> Page<'a> {
             };
             before[i + 1] = before[i] + own;
             let p = self.items[i].parent;
-            let wrapper = u64::from(self.total[i]) * 2 >= u64::from(page_total);
+            let wrapper = self.wraps(i, 0);
             let own = match self.items[i].kind {
                 Kind::Element { name, chrome, .. } => {
                     (chrome == Chrome::Hard && !wrapper) || matches!(name, "a" | "li")
@@ -1227,7 +1235,9 @@ fn matches(pattern: &Pattern, el: &scraper::node::Element) -> bool {
 /// Whether an element is page chrome by its tag, its id or class, or being hidden.
 fn chrome_of(name: &str, el: &scraper::node::Element) -> Chrome {
     let mut kind = match name {
-        "nav" | "footer" | "aside" | "form" | "menu" => Chrome::Hard,
+        // Not `form`: ASP.NET pages wrap everything in one; search and login forms are chrome by
+        // their class, and their inputs and buttons never count.
+        "nav" | "footer" | "aside" | "menu" => Chrome::Hard,
         "header" => Chrome::Soft,
         _ => Chrome::No,
     };
@@ -1720,5 +1730,23 @@ mod tests {
         for chrome in ["今天是", "信息公开", "2018年度", "2019年", "版权所有"] {
             assert!(!text.contains(chrome), "{chrome:?} leaked into:\n{text}");
         }
+    }
+
+    #[test]
+    fn a_chrome_named_wrapper_of_a_short_report_is_kept() {
+        let menu = "<li><a href=\"/x\">政务公开栏目导航</a></li>".repeat(150);
+        let html = format!(
+            r#"<html><body><div class="menu"><ul>{menu}</ul></div>
+<form id="form1"><div class="page-bottom-box"><div class="TRS_Editor">
+<p>2023年，苇溪乡坚持依法行政，推进法治政府建设，取得了新的成效。</p>
+<p>一、主要举措和成效</p><p>全乡开展法治宣传活动二十场，发放资料三千份，群众法治意识明显增强。</p>
+</div></div></form></body></html>"#
+        );
+        let text = extract(&html);
+        assert_in_order(
+            &text,
+            &["2023年，苇溪乡", "一、主要举措", "全乡开展法治宣传"],
+        );
+        assert!(!text.contains("栏目导航"), "{text}");
     }
 }

@@ -33,14 +33,20 @@ pub struct Layout {
 impl Default for Layout {
     /// 38 characters of 12 pt per line, paragraphs indented by two characters.
     fn default() -> Layout {
-        Layout { em_per_line: 38, indent_em: 2 }
+        Layout {
+            em_per_line: 38,
+            indent_em: 2,
+        }
     }
 }
 
 impl Layout {
     /// 28 characters of about 16 pt, like an official document (GB/T 9704: 仿宋三号, 28 字/行).
     pub fn official() -> Layout {
-        Layout { em_per_line: 28, indent_em: 2 }
+        Layout {
+            em_per_line: 28,
+            indent_em: 2,
+        }
     }
     fn font_size(&self) -> f64 {
         TEXT_W / self.em_per_line.max(1) as f64
@@ -67,13 +73,24 @@ pub fn pdf_from_text_with(text: &str, layout: Layout) -> Vec<u8> {
         // Runs of spaces (ideographic ones too) are set as one narrow space, as a browser sets
         // HTML: pdftotext reads a gap of 1 em or more as a column break and puts the two sides
         // on different lines.
-        let paragraph = pdf_text(paragraph).split([' ', '\u{3000}']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
-        for (i, line) in wrap(&paragraph, units, indent_units).into_iter().enumerate() {
+        let paragraph = pdf_text(paragraph)
+            .split([' ', '\u{3000}'])
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        for (i, line) in wrap(&paragraph, units, indent_units)
+            .into_iter()
+            .enumerate()
+        {
             if y < LOWEST_BASELINE {
                 pages.push(Vec::new());
                 y = top_baseline;
             }
-            let indent = if i == 0 { indent_units as f64 * size / 2.0 } else { 0.0 };
+            let indent = if i == 0 {
+                indent_units as f64 * size / 2.0
+            } else {
+                0.0
+            };
             pages.last_mut().unwrap().push((LEFT + indent, y, line));
             y -= leading;
         }
@@ -101,7 +118,13 @@ pub fn pdf_from_pages(pages: &[&[&str]]) -> Vec<u8> {
             let placed: Vec<(f64, f64, String)> = lines
                 .iter()
                 .enumerate()
-                .map(|(i, l)| (LEFT, PAGE_H - TOP_MARGIN - FONT_SIZE - i as f64 * LEADING, pdf_text(l)))
+                .map(|(i, l)| {
+                    (
+                        LEFT,
+                        PAGE_H - TOP_MARGIN - FONT_SIZE - i as f64 * LEADING,
+                        pdf_text(l),
+                    )
+                })
                 .collect();
             text_stream(&placed, FONT_SIZE)
         })
@@ -125,12 +148,18 @@ pub fn pdf_encrypted(text: &str) -> Vec<u8> {
 /// or missing from Adobe-GB1, such as `·`) and control characters other than line feeds become
 /// a space.
 pub fn pdf_text(text: &str) -> String {
-    text.chars().map(|c| if c == '\n' { c } else { representable(c) }).collect()
+    text.chars()
+        .map(|c| if c == '\n' { c } else { representable(c) })
+        .collect()
 }
 
 fn representable(c: char) -> char {
     let u = c as u32;
-    if !c.is_control() && MAPPED.iter().any(|&(a, b)| (a..=b).contains(&u)) { c } else { ' ' }
+    if !c.is_control() && MAPPED.iter().any(|&(a, b)| (a..=b).contains(&u)) {
+        c
+    } else {
+        ' '
+    }
 }
 
 /// Width in half-em units: ASCII is proportional CIDs 1–95 at 500, everything else 1000.
@@ -181,7 +210,12 @@ fn wrap(paragraph: &str, line_units: usize, indent_units: usize) -> Vec<String> 
                 carry.push(line.pop().unwrap());
             }
             // Keep opening punctuation off this line's end.
-            while line.len() > 1 && line.last().and_then(|t| t.chars().last()).is_some_and(no_line_end) {
+            while line.len() > 1
+                && line
+                    .last()
+                    .and_then(|t| t.chars().last())
+                    .is_some_and(no_line_end)
+            {
                 carry.insert(0, line.pop().unwrap());
             }
             while line.last().is_some_and(|t| t == " ") {
@@ -196,7 +230,11 @@ fn wrap(paragraph: &str, line_units: usize, indent_units: usize) -> Vec<String> 
         line.push(token);
         width += w;
     }
-    lines.into_iter().map(|l| l.concat()).filter(|l| !l.trim().is_empty()).collect()
+    lines
+        .into_iter()
+        .map(|l| l.concat())
+        .filter(|l| !l.trim().is_empty())
+        .collect()
 }
 
 /// The content stream that shows each line at its position.
@@ -221,8 +259,13 @@ fn build(streams: &[String], encrypted: bool) -> Vec<u8> {
     let first_page = 6;
     let mut objects: Vec<String> = Vec::new();
     objects.push("<< /Type /Catalog /Pages 2 0 R >>".into());
-    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", first_page + 2 * i)).collect();
-    objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")));
+    let kids: Vec<String> = (0..n)
+        .map(|i| format!("{} 0 R", first_page + 2 * i))
+        .collect();
+    objects.push(format!(
+        "<< /Type /Pages /Kids [{}] /Count {n} >>",
+        kids.join(" ")
+    ));
     objects.push(
         "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H \
          /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>"
@@ -246,13 +289,20 @@ fn build(streams: &[String], encrypted: bool) -> Vec<u8> {
              /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
             first_page + 2 * i + 1
         ));
-        objects.push(format!("<< /Length {} >>\nstream\n{stream}endstream", stream.len()));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{stream}endstream",
+            stream.len()
+        ));
     }
     let mut encrypt_ref = String::new();
     if encrypted {
         // RC4 40-bit, revision 2; the /U entry matches no password we know, so the empty user
         // password is refused, as for any PDF that asks for a password to open.
-        let hex32 = |seed: u8| (0..32u8).map(|i| format!("{:02X}", i.wrapping_mul(37).wrapping_add(seed))).collect::<String>();
+        let hex32 = |seed: u8| {
+            (0..32u8)
+                .map(|i| format!("{:02X}", i.wrapping_mul(37).wrapping_add(seed)))
+                .collect::<String>()
+        };
         objects.push(format!(
             "<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <{}> /U <{}> >>",
             hex32(11),
@@ -272,7 +322,7 @@ fn build(streams: &[String], encrypted: bool) -> Vec<u8> {
     let xref = out.len();
     let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
     for off in offsets {
-        let _ = write!(table, "{off:010} 00000 n \n");
+        let _ = writeln!(table, "{off:010} 00000 n ");
     }
     let _ = write!(
         table,
