@@ -303,7 +303,7 @@ fn generate(samples: &[Sample], i: usize, seed: u64, stats: &mut Stats) -> (Stri
 
     // Which top-level part to drop, if any (never the first, which holds the title).
     let tops: Vec<usize> = (0..base.lines.len()).filter(|&k| is_top_heading(&base.lines[k])).collect();
-    let dropped_part = (rng.chance(0.12) && !tops.is_empty()).then(|| {
+    let dropped_part = (rng.chance(0.12) && tops.len() >= 3).then(|| {
         let k = rng.below(tops.len());
         let end = tops.get(k + 1).copied().unwrap_or(base.lines.len());
         tops[k]..end

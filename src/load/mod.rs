@@ -154,7 +154,10 @@ pub fn read_bytes(
             let decoded = decode::decode(bytes, options.encoding, format == SourceFormat::Html)?;
             let encoding = Some(decode::name(decoded.encoding));
             let text = match format {
-                SourceFormat::Html => html::extract(&decoded.text),
+                SourceFormat::Html => {
+                    check_html_depth(&decoded.text)?;
+                    html::extract(&decoded.text)
+                }
                 SourceFormat::Markdown => plain_markdown(&decoded.text),
                 _ => decoded.text,
             };
@@ -217,6 +220,40 @@ pub fn read_bytes(
         });
     }
     Ok(document)
+}
+
+/// Deepest element nesting accepted in an HTML page. Real pages nest a few dozen levels; the HTML
+/// parser's time grows with the square of the depth, so a hostile page is refused up front.
+pub const MAX_HTML_DEPTH: usize = 2_000;
+
+/// A linear scan of tag nesting (void and self-closing elements do not nest).
+fn check_html_depth(html: &str) -> Result<(), String> {
+    const VOID: [&str; 14] = ["br", "img", "meta", "link", "input", "hr", "wbr", "area", "base", "col", "embed", "source", "track", "param"];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let name_len = bytes[start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = html[start..start + name_len].to_ascii_lowercase();
+        let end = bytes[start..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| start + e);
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !VOID.contains(&name.as_str()) && (end == 0 || bytes.get(end - 1) != Some(&b'/')) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+        i = end.min(bytes.len());
+    }
+    if deepest > MAX_HTML_DEPTH {
+        return Err(format!("HTML nested {deepest} elements deep (the limit is {MAX_HTML_DEPTH}): not a report page"));
+    }
+    Ok(())
 }
 
 /// Lower-case hex SHA-256 of some bytes.
@@ -355,6 +392,15 @@ mod tests {
                 .unwrap_err()
                 .contains("not a text report")
         );
+    }
+
+    #[test]
+    fn deeply_nested_html_is_refused_quickly() {
+        let deep = format!("<html><body>{}法治{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let e = text_of(deep.as_bytes(), "r.html").unwrap_err();
+        assert!(e.contains("nested 100002 elements deep"), "{e}");
+        let fine = format!("<html><body>{}<p>法治<br>建设</p><img src=x/>{}</body></html>", "<div>".repeat(50), "</div>".repeat(50));
+        assert!(check_html_depth(&fine).is_ok());
     }
 
     #[test]

@@ -739,7 +739,7 @@ mod tests {
         assert_eq!(first.chars().count(), 36);
         let second = format!("{first}{}", para("第二句", 60));
         let lines = set(&[&para("开头", 80), &second, "特此报告。"], 38);
-        assert!(lines.iter().any(|l| *l == first));
+        assert!(lines.contains(&first));
         let pages = rebuild(&[&page(&lines)]);
         let got: Vec<&str> = pages[0].lines().collect();
         assert_eq!(got.len(), 3, "{got:?}");

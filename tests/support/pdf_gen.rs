@@ -1,11 +1,13 @@
 //! A hand-written PDF generator for tests: renders a plain-text report the way Chinese
 //! government PDFs usually come, with a non-embedded `STSong-Light` CID font (Adobe-GB1) under
-//! the predefined `UniGB-UCS2-H` CMap, so reading it back needs poppler-data.
+//! the predefined `UniGB-UCS2-H` CMap and the text as UCS-2 hex strings (`<4E2D6587> Tj`), so
+//! reading it back needs poppler-data. Standard library only.
 //!
-//! Layout: A4, 12 pt text, 20 pt leading, 38 em per visual line (CJK and full-width forms are
-//! 1 em, ASCII ½ em), every paragraph's first line indented by 2 em as in official documents,
-//! no extra gap between paragraphs, paragraphs continuing across page breaks, and a `- N -`
-//! footer centred at the bottom of every page.
+//! Default layout: A4, 12 pt text, 20 pt leading, 38 em per visual line (CJK and full-width
+//! forms are 1 em, ASCII ½ em), greedy wrapping with ASCII words kept whole and the usual
+//! Chinese punctuation rules (避头尾), every paragraph's first line indented by 2 em as in official
+//! documents, no extra gap between paragraphs, paragraphs running on across page breaks, and a
+//! `- N -` footer centred at the bottom of every page. [`Layout`] sets other line lengths.
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
