@@ -242,15 +242,7 @@ fn run(cli: AuditArgs) -> Result<u8> {
     let bytes = render::render(format, &batch).map_err(|e| anyhow::anyhow!("error: cannot render the output: {e}"))?;
     match &cli.output {
         Some(path) => write_atomically(path, &bytes)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
-                // A closed pipe (`auditor … | head`) is not an error.
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    bail!("error: cannot write the output: {e}");
-                }
-            }
-        }
+        None => write_stdout(&bytes)?,
     }
     let code = auditor::exit_code(&audited, fail_on);
     // Stale waivers are warnings: they fail the run under --fail-on warning.
@@ -360,11 +352,16 @@ fn rules_command(action: RulesAction) -> Result<u8> {
 }
 
 fn print_out(text: &str) -> Result<()> {
+    write_stdout(text.as_bytes())
+}
+
+/// Write to stdout; a closed pipe (`auditor … | head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            bail!("error: cannot write the output: {e}");
-        }
+    if let Err(e) = stdout.write_all(bytes).and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        bail!("error: cannot write the output: {e}");
     }
     Ok(())
 }

@@ -40,16 +40,16 @@ fn samples_get_their_expected_verdicts() {
     for doc in docs {
         let r = reports.get(&doc.file).unwrap_or_else(|| panic!("{} was not audited", doc.file));
         let meta = &r["meta"];
-        if let Some(y) = doc.year {
-            if meta["year"].as_i64() != Some(i64::from(y)) {
-                failures.push(format!("{}: year {}, expected {y}", doc.file, meta["year"]));
-            }
+        if let Some(y) = doc.year
+            && meta["year"].as_i64() != Some(i64::from(y))
+        {
+            failures.push(format!("{}: year {}, expected {y}", doc.file, meta["year"]));
         }
-        if let Some(p) = &doc.published {
-            let got = meta["published"].as_str().unwrap_or_default();
-            if got != p {
-                failures.push(format!("{}: published {got:?}, expected {p:?}", doc.file));
-            }
+        let got = meta["published"].as_str().unwrap_or_default();
+        if let Some(p) = &doc.published
+            && got != p
+        {
+            failures.push(format!("{}: published {got:?}, expected {p:?}", doc.file));
         }
         for (rule, want) in &doc.rules {
             let results = r["results"].as_array().unwrap();

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Run the fuzz targets one after another, each for SECONDS (default 600), on stable
+# (`-s none`, no sanitizer) unless SANITIZER is set (e.g. SANITIZER=address with nightly:
+# `TOOLCHAIN=+nightly SANITIZER=address fuzz/run.sh`). The committed seeds are copied into
+# fuzz/corpus/<target>/ (not committed), where libFuzzer grows the corpus; crashes land in
+# fuzz/artifacts/<target>/. Logs go to fuzz/logs/<target>.log.
+#
+#   fuzz/run.sh                    # every target, 10 minutes each
+#   SECONDS_PER_TARGET=60 fuzz/run.sh pack evaluate
+set -euo pipefail
+cd "$(dirname "$0")"
+secs=${SECONDS_PER_TARGET:-600}
+toolchain=${TOOLCHAIN:-}
+sanitizer=${SANITIZER:-none}
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(load_bytes load_docx report_model pack pack_splice evaluate pdf_rebuild)
+fi
+mkdir -p logs
+for t in "${targets[@]}"; do
+  mkdir -p "corpus/$t"
+  if [ -d "seeds/$t" ]; then cp -n "seeds/$t"/* "corpus/$t/" 2>/dev/null || true; fi
+  echo "== $t: ${secs}s ($(date -u +%H:%M:%S))"
+  # stdin from /dev/null: a pack's `extends` can name a path, and nothing may wait on a terminal.
+  cargo $toolchain fuzz run -s "$sanitizer" -a "$t" "corpus/$t" -- \
+    -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+    </dev/null >"logs/$t.log" 2>&1 || echo "   $t stopped with a finding: see logs/$t.log and artifacts/$t/"
+  grep -E '^#[0-9]+.*(DONE|pulse|NEW)' "logs/$t.log" | tail -1 || true
+done
