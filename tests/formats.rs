@@ -161,3 +161,30 @@ fn every_rendering_of_every_sample_gets_the_plain_text_verdicts() {
     }
     assert!(failures.is_empty(), "{} renderings differ:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// Evidence from a DOCX names its paragraph, from a PDF its page; a scanned (text-less) PDF
+/// needs OCR.
+#[test]
+fn evidence_names_the_paragraph_or_page_and_a_pdf_without_text_needs_ocr() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string("samples/complete.txt").unwrap();
+    let docx = dir.path().join("r.docx");
+    fs::write(&docx, support::docx_gen::docx_from_text(&text, true)).unwrap();
+    let pdf = dir.path().join("r.pdf");
+    fs::write(&pdf, support::pdf_gen::pdf_from_text(&text)).unwrap();
+    let out = assert_cmd::Command::cargo_bin("auditor").unwrap().args(["--format", "json"]).arg(&docx).arg(&pdf).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let evidence = |i: usize, rule: &str| {
+        v["reports"][i]["results"].as_array().unwrap().iter().find(|r| r["rule"] == rule).unwrap()["evidence"][0].clone()
+    };
+    assert_eq!(v["reports"][0]["meta"]["format"], "docx");
+    assert!(evidence(0, "shortcomings")["paragraph"].as_u64().unwrap() > 1);
+    assert_eq!(v["reports"][1]["meta"]["format"], "pdf");
+    assert!(evidence(1, "next-year-plan")["page"].as_u64().unwrap() >= 1);
+
+    let blank = dir.path().join("scan.pdf");
+    fs::write(&blank, support::pdf_gen::pdf_from_text("")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("auditor").unwrap().args(["--format", "json"]).arg(&blank).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["reports"][0]["error"].as_str().unwrap().contains("needs OCR"), "{}", v["reports"][0]["error"]);
+}

@@ -256,7 +256,7 @@ fn run_pdftotext_with(program: &str, bytes: &[u8]) -> Result<String, String> {
 /// Why pdftotext failed, from its exit code and error output.
 fn failure_message(code: Option<i32>, stderr: &str) -> String {
     let lower = stderr.to_lowercase();
-    // Exit code 3 is a permissions error (copying forbidden by the owner password).
+    // Exit code 3 is poppler's permissions error (copying forbidden by the owner password).
     if lower.contains("password")
         || lower.contains("encrypt")
         || lower.contains("copying of text")
@@ -341,11 +341,9 @@ pub fn rebuild(pages: &[&str]) -> Vec<String> {
             }
             continue;
         };
-        if let Some((_, text, last, single)) = open.as_mut() {
-            let prev = items[*last]
-                .1
-                .as_ref()
-                .expect("the last line of a paragraph is a line");
+        if let Some((_, text, last, single)) = open.as_mut()
+            && let Some(prev) = items[*last].1.as_ref()
+        {
             let after = items.get(i + 1).and_then(|(_, l)| l.as_ref());
             if continues(prev, *single, line, after) {
                 join(text, &line.text);
@@ -527,11 +525,11 @@ fn continues(prev: &Line, prev_single: bool, next: &Line, after: Option<&Line>) 
     if ends_open(&prev.text) {
         return true;
     }
-    // Mid-sentence. A line as wide as an indented full line, that does not end a sentence and
-    // is not explained by the next word not fitting at its end, is a new paragraph's first line
-    // (after a title or heading that filled its line), not a continuation.
-    // (A line cut short because its next word did not fit is a continuation line; and the
-    // paragraph that such a first line starts goes on at full width.)
+    // Mid-sentence. A line as wide as an indented full line that does not end a sentence is a
+    // new paragraph's first line (after a title or heading that filled its line), unless the
+    // lines around explain it as a continuation: the previous line was cut short because this
+    // line's first word did not fit, or this one because the next line's did; and the
+    // paragraph that such a first line starts goes on at full width.
     let prev_unexplained = prev_width + first_token_width(&next.text) <= prev.typical;
     let after_full = after.is_some_and(|a| width(&a.text) + INDENT > a.typical);
     if indented
@@ -612,7 +610,7 @@ fn ends_open(line: &str) -> bool {
 }
 
 /// Starts with a heading marker: 一、 （一） (一) 1. 1． 1、 （1） (1) ①.
-pub fn starts_with_marker(line: &str) -> bool {
+fn starts_with_marker(line: &str) -> bool {
     let chars: Vec<char> = line.chars().take(8).collect();
     let is_cn = |c: char| "一二三四五六七八九十".contains(c);
     let cn = chars.iter().take_while(|&&c| is_cn(c)).count();

@@ -73,8 +73,8 @@ fn report_table(out: &mut String, a: &Audited, color: bool) {
         if let Some(src) = &a.source {
             let format = format!("{:?}", src.format).to_lowercase();
             let _ = match src.encoding {
-                Some(e) => writeln!(out, "read as: {format}, {e}"),
-                None => writeln!(out, "read as: {format}"),
+                Some(e) => writeln!(out, "read as: {format}, {e} | sha256 {}", src.sha256),
+                None => writeln!(out, "read as: {format} | sha256 {}", src.sha256),
             };
         }
         if let Some(p) = &a.pack_choice {
@@ -142,6 +142,7 @@ fn summary_view(out: &mut String, batch: &Batch) {
         let target = w.report.as_deref().or(w.unit.as_deref()).unwrap_or("?");
         let _ = writeln!(out, "stale waiver: rule {} on {target}: {}", w.rule, w.reason);
     }
+    let _ = writeln!(out, "{}", super::provenance(batch));
     let unreadable = summary.reports.iter().filter(|r| r.error.is_some()).count();
     let failing = summary.reports.iter().filter(|r| r.error_gaps > 0).count();
     let _ = writeln!(
