@@ -578,16 +578,7 @@ impl Report {
     /// The publication date from page metadata: labelled dates in chrome or near the top, the most
     /// specific label first. A site clock (`今天是…`) has no such label.
     fn publication_date(&self) -> Option<(Date, usize)> {
-        const LABELS: [&str; 8] = [
-            "发布日期",
-            "发布时间",
-            "公开日期",
-            "公开时间",
-            "生成日期",
-            "更新时间",
-            "日期",
-            "时间",
-        ];
+        use crate::load::PUBLICATION_LABELS as LABELS;
         let mut best: Option<(usize, Date, usize)> = None;
         for (i, b) in self.blocks.iter().enumerate() {
             if b.kind != BlockKind::Chrome && i >= 6 {

@@ -176,16 +176,7 @@ static LABELLED_DATE: LazyLock<Regex> = LazyLock::new(|| {
         r"\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(\s*日?\s*(?:星期|周|礼拜))?",
     ))
 });
-const LABELS: &[&str] = &[
-    "发布日期",
-    "发布时间",
-    "公开日期",
-    "公开时间",
-    "生成日期",
-    "更新时间",
-    "日期",
-    "时间",
-];
+use super::PUBLICATION_LABELS as LABELS;
 /// A labelled date the report parser reads as the publication date.
 static PUBLICATION_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(

@@ -222,6 +222,10 @@ pub fn read_bytes(
     Ok(document)
 }
 
+/// Labels of a page's publication date, the most specific first (the HTML reader and the report
+/// parser both read them).
+pub const PUBLICATION_LABELS: [&str; 8] = ["发布日期", "发布时间", "公开日期", "公开时间", "生成日期", "更新时间", "日期", "时间"];
+
 /// Deepest element nesting accepted in an HTML page. Real pages nest a few dozen levels; the HTML
 /// parser's time grows with the square of the depth, so a hostile page is refused up front.
 pub const MAX_HTML_DEPTH: usize = 2_000;
