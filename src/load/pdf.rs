@@ -43,6 +43,9 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<String>, String> {
     if pages.len() > 1 && pages.last().is_some_and(|p| p.trim().is_empty()) {
         pages.pop();
     }
+    if pages.len() > MAX_PAGES as usize {
+        return Err(format!("the PDF has more than {MAX_PAGES} pages, the limit: is it a single report?"));
+    }
     let pages = rebuild(&pages);
     let chars: usize = pages
         .iter()
@@ -214,7 +217,7 @@ fn run_limited(
     })
 }
 
-/// Run `pdftotext -enc UTF-8 -l 500 FILE -` on the bytes and return its output.
+/// Run `pdftotext -enc UTF-8 -l 501 FILE -` on the bytes and return its output.
 fn run_pdftotext(bytes: &[u8]) -> Result<String, String> {
     run_pdftotext_with("pdftotext", bytes)
 }
@@ -223,7 +226,8 @@ fn run_pdftotext_with(program: &str, bytes: &[u8]) -> Result<String, String> {
     let file = TempFile::create(bytes)?;
     let mut command = Command::new(program);
     command
-        .args(["-enc", "UTF-8", "-l", &MAX_PAGES.to_string()])
+        // One page past the limit, to tell a long PDF from one at the limit.
+        .args(["-enc", "UTF-8", "-l", &(MAX_PAGES + 1).to_string()])
         .arg(file.path())
         .arg("-");
     let output = match run_limited(&mut command, TIMEOUT, MAX_TEXT_BYTES) {
@@ -1274,6 +1278,18 @@ mod tests {
             extract(&pdf_gen::pdf_encrypted("加密的法治政府建设年度报告")).unwrap_err(),
             ENCRYPTED
         );
+    }
+
+    #[test]
+    fn a_pdf_over_the_page_limit_is_refused_with_the_limit_named() {
+        if !pdftotext_installed() {
+            return;
+        }
+        let line: &[&str] = &["法治政府建设年度报告正文。"];
+        let pages = vec![line; MAX_PAGES as usize + 1];
+        let e = extract(&pdf_gen::pdf_from_pages(&pages)).unwrap_err();
+        assert!(e.contains("more than 500 pages"), "{e}");
+        assert!(extract(&pdf_gen::pdf_from_pages(&pages[..3])).is_ok());
     }
 
     #[test]
