@@ -12,6 +12,13 @@ cd "$(dirname "$0")"
 secs=${SECONDS_PER_TARGET:-600}
 toolchain=${TOOLCHAIN:-}
 sanitizer=${SANITIZER:-none}
+# Fork mode (FORK=1, the default) keeps fuzzing after a crash, so one known bug does not end
+# the run; every crash is still written to artifacts/<target>/. FORK=0 stops at the first one.
+if [ "${FORK:-1}" = 1 ]; then
+  fork_flags="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
+else
+  fork_flags=""
+fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(load_bytes load_docx report_model pack pack_splice evaluate pdf_rebuild)
@@ -24,6 +31,7 @@ for t in "${targets[@]}"; do
   # stdin from /dev/null: a pack's `extends` can name a path, and nothing may wait on a terminal.
   cargo $toolchain fuzz run -s "$sanitizer" -a "$t" "corpus/$t" -- \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+    ${fork_flags} \
     </dev/null >"logs/$t.log" 2>&1 || echo "   $t stopped with a finding: see logs/$t.log and artifacts/$t/"
-  grep -E '^#[0-9]+.*(DONE|pulse|NEW)' "logs/$t.log" | tail -1 || true
+  grep -E '^#[0-9]+' "logs/$t.log" | tail -1 || true
 done

@@ -101,6 +101,8 @@ pub struct Report {
     pub meta: Meta,
     /// Blocks after this index are trailing chrome (related links, footer).
     body_end: usize,
+    /// The heading ranks the report uses, highest first (rank 1 before rank 2 …).
+    ranks: Vec<u8>,
 }
 
 fn re(pattern: &str) -> Regex {
@@ -444,8 +446,13 @@ impl Report {
             blocks,
             meta: Meta::default(),
             body_end,
+            ranks: Vec::new(),
         };
         report.read_meta();
+        let mut ranks: Vec<u8> = report.headings().map(|(_, h)| h.rank).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        report.ranks = ranks;
         report
     }
 
@@ -466,10 +473,7 @@ impl Report {
 
     /// Outline level of a heading rank: 1 for the highest rank the report uses, and so on.
     pub fn level_of(&self, rank: u8) -> u8 {
-        let mut ranks: Vec<u8> = self.headings().map(|(_, h)| h.rank).collect();
-        ranks.sort_unstable();
-        ranks.dedup();
-        ranks
+        self.ranks
             .iter()
             .position(|&r| r == rank)
             .map_or(0, |p| p as u8 + 1)

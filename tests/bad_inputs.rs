@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 
 /// The good report, audited in every case.
 const GOOD: &str = "good.txt";
-/// Every case is killed after this long: a hang is a failure, never a stuck test run.
-const HANG: Duration = Duration::from_secs(60);
+/// A case is killed this long after its `within_secs`: a hang is a failure, never a stuck run.
+const GRACE: Duration = Duration::from_secs(10);
 
 /// What the user must see for the bad input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,7 @@ struct Case {
     kind: Kind,
     /// A stable part of the message.
     message: &'static str,
-    /// Longest acceptable run (debug build); the run is killed after [`HANG`] anyway.
+    /// Longest acceptable run (debug build); the run is killed [`GRACE`] later.
     within_secs: u64,
     /// `Some(why)`: the tool does not do this yet; the row runs only in its ignored test.
     bug: Option<&'static str>,
@@ -102,7 +102,9 @@ fn noise(n: usize) -> Vec<u8> {
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     (0..n)
         .map(|_| {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             (x >> 56) as u8
         })
         .collect()
@@ -115,60 +117,168 @@ fn utf8_with_bad_bytes() -> Vec<u8> {
     while !text.is_char_boundary(cut) {
         cut += 1;
     }
-    [text[..cut].as_bytes(), b"\xFF\xFE\xC3", text[cut..].as_bytes()].concat()
+    [
+        text[..cut].as_bytes(),
+        b"\xFF\xFE\xC3",
+        text[cut..].as_bytes(),
+    ]
+    .concat()
 }
 
-/// A DOCX whose `word/document.xml` is `size` bytes of spaces after an XML declaration: a few
-/// dozen KiB compressed, more than the 64 MiB part limit decompressed.
-fn zip_bomb(size: usize) -> Vec<u8> {
-    use zip::write::SimpleFileOptions;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1));
-    zip.start_file("[Content_Types].xml", options).unwrap();
-    zip.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#)
-        .unwrap();
-    zip.start_file("word/document.xml", options).unwrap();
-    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?>"#).unwrap();
-    let spaces = vec![b' '; 1 << 20];
-    let mut left = size;
-    while left > 0 {
-        let n = left.min(spaces.len());
-        zip.write_all(&spaces[..n]).unwrap();
-        left -= n;
+/// A raw DEFLATE stream (one fixed-Huffman block) of `size` spaces: a literal, then matches of
+/// 258 bytes at distance 1, 13 bits each. Written by hand because compressing 65 MiB with the
+/// `zip` writer takes seconds in a debug build.
+fn deflated_spaces(size: usize) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        acc: u64,
+        n: u32,
     }
-    zip.finish().unwrap().into_inner()
+    impl Bits {
+        fn put(&mut self, value: u32, count: u32) {
+            self.acc |= u64::from(value) << self.n;
+            self.n += count;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+        /// Huffman codes go most significant bit first.
+        fn code(&mut self, code: u32, len: u32) {
+            self.put(code.reverse_bits() >> (32 - len), len);
+        }
+    }
+    let mut b = Bits {
+        out: Vec::with_capacity(size / 150),
+        acc: 0,
+        n: 0,
+    };
+    b.put(1, 1); // BFINAL
+    b.put(1, 2); // BTYPE = fixed Huffman
+    let space = |b: &mut Bits| b.code(0x30 + u32::from(b' '), 8);
+    space(&mut b);
+    let rest = size - 1;
+    for _ in 0..rest / 258 {
+        b.code(0xC0 + (285 - 280), 8); // length 258
+        b.code(0, 5); // distance 1
+    }
+    for _ in 0..rest % 258 {
+        space(&mut b);
+    }
+    b.code(0, 7); // end of block
+    if b.n > 0 {
+        b.out.push(b.acc as u8);
+    }
+    b.out
+}
+
+/// CRC-32 of `count` copies of `byte`.
+fn crc32_of_run(byte: u8, count: usize) -> u32 {
+    let table: Vec<u32> = (0..256u32)
+        .map(|i| {
+            (0..8).fold(i, |c, _| {
+                if c & 1 == 1 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                }
+            })
+        })
+        .collect();
+    !(0..count).fold(!0u32, |c, _| {
+        table[((c ^ u32::from(byte)) & 0xFF) as usize] ^ (c >> 8)
+    })
+}
+
+/// A ZIP holding one DEFLATE-compressed part, written by hand; `declared` is the uncompressed
+/// size its headers state.
+fn zip_deflated(name: &str, data: &[u8], crc: u32, declared: u32) -> Vec<u8> {
+    let le16 = |v: u16| v.to_le_bytes();
+    let le32 = |v: u32| v.to_le_bytes();
+    let common = |out: &mut Vec<u8>| {
+        out.extend(le16(20)); // version needed to extract
+        out.extend(le16(0)); // flags
+        out.extend(le16(8)); // method: deflate
+        out.extend(le16(0)); // time
+        out.extend(le16(0x21)); // date: 1980-01-01
+        out.extend(le32(crc));
+        out.extend(le32(data.len() as u32));
+        out.extend(le32(declared));
+        out.extend(le16(name.len() as u16));
+        out.extend(le16(0)); // extra field length
+    };
+    let mut out = Vec::with_capacity(data.len() + 200);
+    out.extend(le32(0x0403_4B50));
+    common(&mut out);
+    out.extend(name.as_bytes());
+    out.extend(data);
+    let directory = out.len() as u32;
+    out.extend(le32(0x0201_4B50));
+    out.extend(le16(20)); // version made by
+    common(&mut out);
+    out.extend([0; 10]); // comment length (2), disk (2), internal (2) and external (4) attributes
+    out.extend(le32(0)); // offset of the local header
+    out.extend(name.as_bytes());
+    let directory_size = out.len() as u32 - directory;
+    out.extend(le32(0x0605_4B50));
+    out.extend([0; 4]); // disk numbers
+    out.extend(le16(1)); // entries on this disk
+    out.extend(le16(1)); // entries
+    out.extend(le32(directory_size));
+    out.extend(le32(directory));
+    out.extend(le16(0)); // comment length
+    out
 }
 
 const BOMB: usize = 65 * 1024 * 1024;
+/// `crc32_of_run(b' ', BOMB)`, which takes seconds in a debug build (Python:
+/// `zlib.crc32(b' ' * (65 * 1024 * 1024))`); checked by the ignored test below.
+const BOMB_CRC: u32 = 0xDAE1_51D5;
 
-/// The same bomb with its size fields lying: every header says `word/document.xml` is 1 KiB.
-fn lying_zip_bomb() -> Vec<u8> {
-    let mut bytes = zip_bomb(BOMB);
-    let name = b"word/document.xml";
-    let mut patched = 0;
-    // Local file header: signature, then uncompressed size at 22 and the name at 30.
-    // Central directory header: signature, then uncompressed size at 24 and the name at 46.
-    for (sig, size_at, name_at) in [(b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)] {
-        let mut i = 0;
-        while let Some(off) = bytes[i..].windows(4).position(|w| w == sig) {
-            let at = i + off;
-            if bytes.get(at + name_at..at + name_at + name.len()) == Some(name) {
-                bytes[at + size_at..at + size_at + 4].copy_from_slice(&1024u32.to_le_bytes());
-                patched += 1;
-            }
-            i = at + 4;
-        }
-    }
-    assert_eq!(patched, 2, "both headers of word/document.xml are patched");
-    bytes
+/// A DOCX whose `word/document.xml` is 65 MiB of spaces, about 400 KiB compressed; its headers
+/// state the real size, or (`lie`) claim 1 KiB.
+fn zip_bomb(lie: bool) -> Vec<u8> {
+    let declared = if lie { 1024 } else { BOMB as u32 };
+    zip_deflated(
+        "word/document.xml",
+        &deflated_spaces(BOMB),
+        BOMB_CRC,
+        declared,
+    )
+}
+
+#[test]
+#[ignore = "slow in a debug build (2 s); run it when BOMB changes"]
+fn the_bomb_crc_is_right() {
+    assert_eq!(crc32_of_run(b' ', BOMB), BOMB_CRC);
+}
+
+#[test]
+fn the_hand_made_zip_inflates_to_what_went_in() {
+    let n = 100_000;
+    let zip = zip_deflated(
+        "word/document.xml",
+        &deflated_spaces(n),
+        crc32_of_run(b' ', n),
+        n as u32,
+    );
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut back = String::new();
+    // The zip reader checks the CRC at the end.
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/document.xml").unwrap(),
+        &mut back,
+    )
+    .unwrap();
+    assert_eq!(back, " ".repeat(n));
 }
 
 /// A ZIP with these parts, stored.
 fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, bytes) in parts {
         zip.start_file(*name, options).unwrap();
         zip.write_all(bytes).unwrap();
@@ -193,7 +303,8 @@ fn empty_path(dir: &Path) -> OsString {
 }
 
 fn has_program(name: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,6 +367,12 @@ const CASES: &[Case] = &[
     Case { name: "a huge single line (2 MiB, no newline)", code: 1, kind: Audited, within_secs: 40, bug: None,
         message: "",
         build: |d| write(d, "one-line.txt", "法治政府建设，依法行政。".repeat(2 * 1024 * 1024 / 36)) },
+    Case { name: "a plan heading with its year in Chinese numerals (四、二〇二三年…)", code: 0, kind: Audited, within_secs: 20,
+        bug: Some("eval::year_verdict quotes the year as the byte range `at..at + 4`, which cuts inside `二〇二三` \
+                   (3 bytes a char): Block::quote panics on a char boundary, the worker thread's panic ends the \
+                   process (exit 101) and every report of the batch is lost"),
+        message: "",
+        build: |d| write(d, "cn-year.txt", good_text().replace("四、2023年推进", "四、二〇二三年推进")) },
     Case { name: "over the 64 MiB limit (sparse file)", code: 2, kind: Unreadable, within_secs: 20, bug: None,
         message: "file too large (68157443 bytes; the limit is 67108864 bytes)",
         build: |d| {
@@ -272,15 +389,18 @@ const CASES: &[Case] = &[
                    it reads until memory runs out (here capped by `ulimit -v`: `cannot read the file: out of memory`)"),
         message: "file too large",
         build: |_| Built::path("/dev/zero") },
-    Case { name: "a FIFO inside a walked directory", code: 2, kind: Unreadable, within_secs: 30,
+    // What users should see: the FIFO is passed over like any file that is not a report, and
+    // listed in `summary.skipped` with its reason; the report beside it is audited.
+    Case { name: "a FIFO inside a walked directory", code: 0, kind: Audited, within_secs: 5,
         bug: Some("select::walk takes any non-directory with a report extension; load::read then blocks \
                    forever in fs::read on the FIFO and the whole batch hangs"),
-        message: "not a regular file",
+        message: "",
         build: |d| {
             fs::create_dir(d.join("inbox")).unwrap();
+            fs::copy(d.join(GOOD), d.join("inbox/a.txt")).unwrap();
             let ok = std::process::Command::new("mkfifo").arg(d.join("inbox/pipe.txt")).status().unwrap();
             assert!(ok.success(), "mkfifo");
-            Built::args(&["inbox"], "inbox/pipe.txt")
+            Built::args(&["inbox"], "inbox/a.txt")
         } },
     // --- HTML
     Case { name: "deeply nested HTML (100k divs, .html)", code: 2, kind: Unreadable, within_secs: 30, bug: None,
@@ -311,14 +431,14 @@ const CASES: &[Case] = &[
         message: "a ZIP archive but not a Word document (no word/document.xml)",
         build: |d| write(d, "photos.docx", zip_of(&[("photo.jpg", b"\xFF\xD8\xFF")])) },
     Case { name: "a .docx whose document.xml is not XML", code: 2, kind: Unreadable, within_secs: 20, bug: None,
-        message: "DOCX part word/document.xml is not well-formed XML",
+        message: "not well-formed XML",
         build: |d| write(d, "junk.docx", zip_of(&[("word/document.xml", b"<w:document><w:body><w:p>")])) },
     Case { name: "a ZIP bomb .docx (document.xml inflates to 65 MiB)", code: 2, kind: Unreadable, within_secs: 30, bug: None,
         message: "DOCX part word/document.xml is larger than the 64 MiB limit",
-        build: |d| write(d, "bomb.docx", zip_bomb(BOMB)) },
+        build: |d| write(d, "bomb.docx", zip_bomb(false)) },
     Case { name: "a ZIP bomb .docx whose headers claim 1 KiB", code: 2, kind: Unreadable, within_secs: 30, bug: None,
         message: "DOCX part word/document.xml",
-        build: |d| write(d, "liar.docx", lying_zip_bomb()) },
+        build: |d| write(d, "liar.docx", zip_bomb(true)) },
     // --- PDF
     Case { name: "a .pdf that is not a PDF", code: 2, kind: Unreadable, within_secs: 20, bug: None,
         message: "cannot read the PDF",
@@ -399,11 +519,12 @@ const CASES: &[Case] = &[
             fs::write(d.join("drafts/a.txt"), "x").unwrap();
             Built::path("drafts/*.docx")
         } },
-    Case { name: "a glob under a missing directory", code: 2, kind: Unreadable, within_secs: 20, bug: None,
-        // Today the label is the directory (`nowhere`), not the pattern, and the message is the
-        // walker's: `cannot walk here: nowhere: IO error for operation on nowhere: No such file…`.
-        message: "No such file or directory",
-        build: |_| Built::path_labelled("nowhere/*.docx", "nowhere") },
+    Case { name: "a glob under a missing directory", code: 2, kind: Unreadable, within_secs: 20,
+        bug: Some("select::collect walks from the pattern's base `nowhere`, which does not exist: the input is \
+                   labelled `nowhere` (not the pattern the user typed) with the walker's `cannot walk here: nowhere: \
+                   IO error for operation on nowhere: No such file or directory (os error 2)`"),
+        message: "no report file matches this pattern",
+        build: |_| Built::path("nowhere/*.docx") },
     Case { name: "empty standard input", code: 2, kind: Unreadable, within_secs: 20, bug: None,
         message: "empty report: the file has no text",
         build: |_| Built { stdin: Some(Vec::new()), ..Built::path("-") } },
@@ -477,12 +598,6 @@ const CASES: &[Case] = &[
         } },
 ];
 
-impl Built {
-    fn path_labelled(path: &str, label: &str) -> Built {
-        Built::args(&[path], label)
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Running a case
 
@@ -490,9 +605,15 @@ impl Built {
 fn run(case: &Case) -> Result<String, String> {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/complete.txt"), d.join(GOOD)).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/complete.txt"),
+        d.join(GOOD),
+    )
+    .unwrap();
     let built = (case.build)(d);
-    let (kind, code, message) = built.outcome.unwrap_or((case.kind, case.code, case.message));
+    let (kind, code, message) = built
+        .outcome
+        .unwrap_or((case.kind, case.code, case.message));
 
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_auditor"));
     cmd.current_dir(d).arg("--format").arg("json");
@@ -509,23 +630,37 @@ fn run(case: &Case) -> Result<String, String> {
     for (k, v) in &built.env {
         cmd.env(k, v);
     }
-    if case.bug.is_some() && built.label == "/dev/zero" {
+    if built.label == "/dev/zero" {
         // Never let the known unbounded read eat the machine's memory.
         let mut wrapped = std::process::Command::new("sh");
-        wrapped.current_dir(d).arg("-c").arg("ulimit -v 2000000; exec \"$0\" \"$@\"").arg(cmd.get_program()).args(cmd.get_args());
+        wrapped
+            .current_dir(d)
+            .arg("-c")
+            .arg("ulimit -v 1000000; exec \"$0\" \"$@\"")
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
         cmd = wrapped;
     }
     let mut cmd = assert_cmd::Command::from_std(cmd);
-    cmd.timeout(HANG);
+    cmd.timeout(Duration::from_secs(case.within_secs) + GRACE);
     if let Some(stdin) = &built.stdin {
         cmd.write_stdin(stdin.clone());
     }
     let started = Instant::now();
-    let out = cmd.output().map_err(|e| format!("cannot run auditor: {e}"))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run auditor: {e}"))?;
     let took = started.elapsed();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let context = || format!("\n  exit: {:?}\n  stderr: {}\n  stdout: {:.600}", out.status.code(), stderr.trim(), stdout);
+    let context = || {
+        format!(
+            "\n  exit: {:?}\n  stderr: {}\n  stdout: {:.600}",
+            out.status.code(),
+            stderr.trim(),
+            stdout
+        )
+    };
 
     let Some(got) = out.status.code() else {
         return Err(format!("killed after {took:.1?} (a hang?){}", context()));
@@ -557,14 +692,22 @@ fn run(case: &Case) -> Result<String, String> {
             let find = |label: &str| reports.iter().find(|r| r["path"] == label);
             // The batch carries on: the good report is audited in full.
             match find(GOOD) {
-                Some(g) if g["error"].is_null() && g["results"].as_array().is_some_and(|r| !r.is_empty()) => {}
-                Some(g) => problems.push(format!("the good report was not audited: error {}", g["error"])),
+                Some(g)
+                    if g["error"].is_null()
+                        && g["results"].as_array().is_some_and(|r| !r.is_empty()) => {}
+                Some(g) => problems.push(format!(
+                    "the good report was not audited: error {}",
+                    g["error"]
+                )),
                 None => problems.push("the good report is missing from the output".into()),
             }
             let expected_reports = 1 + usize::from(built.label != GOOD) + built.extra_reports;
             if reports.len() != expected_reports {
                 let paths: Vec<&Value> = reports.iter().map(|r| &r["path"]).collect();
-                problems.push(format!("{} reports in the output, expected {expected_reports}: {paths:?}", reports.len()));
+                problems.push(format!(
+                    "{} reports in the output, expected {expected_reports}: {paths:?}",
+                    reports.len()
+                ));
             }
             match find(&built.label) {
                 None => {
@@ -575,26 +718,46 @@ fn run(case: &Case) -> Result<String, String> {
                     let error = r["error"].as_str().unwrap_or("");
                     shown = error.to_string();
                     if !error.contains(message) {
-                        problems.push(format!("reports[].error is {:?}, expected it to contain `{message}`", r["error"]));
+                        problems.push(format!(
+                            "reports[].error is {:?}, expected it to contain `{message}`",
+                            r["error"]
+                        ));
                     }
-                    if !(r["results"].as_array().is_some_and(Vec::is_empty) && r["meta"].is_null() && r["sha256"].is_null()) {
+                    if !(r["results"].as_array().is_some_and(Vec::is_empty)
+                        && r["meta"].is_null()
+                        && r["sha256"].is_null())
+                    {
                         problems.push("an unreadable input has results, meta or sha256".into());
                     }
                     if !stderr.contains(&format!("error: {}: {error}", built.label)) {
-                        problems.push("stderr does not repeat the error with the input's name".into());
+                        problems
+                            .push("stderr does not repeat the error with the input's name".into());
                     }
                     let unreadable = reports.iter().filter(|r| !r["error"].is_null()).count();
                     if v["summary"]["unreadable"] != unreadable {
-                        problems.push(format!("summary.unreadable is {}, {unreadable} reports have errors", v["summary"]["unreadable"]));
+                        problems.push(format!(
+                            "summary.unreadable is {}, {unreadable} reports have errors",
+                            v["summary"]["unreadable"]
+                        ));
                     }
                 }
                 Some(r) => {
-                    shown = format!("audited: {} results, meta.format {}", r["results"].as_array().map_or(0, Vec::len), r["meta"]["format"]);
+                    shown = format!(
+                        "audited: {} results, meta.format {}",
+                        r["results"].as_array().map_or(0, Vec::len),
+                        r["meta"]["format"]
+                    );
                     if !r["error"].is_null() || r["results"].as_array().is_none_or(Vec::is_empty) {
-                        problems.push(format!("expected the input to be audited; error {}", r["error"]));
+                        problems.push(format!(
+                            "expected the input to be audited; error {}",
+                            r["error"]
+                        ));
                     }
                     if v["summary"]["unreadable"] != 0 {
-                        problems.push(format!("summary.unreadable is {}", v["summary"]["unreadable"]));
+                        problems.push(format!(
+                            "summary.unreadable is {}",
+                            v["summary"]["unreadable"]
+                        ));
                     }
                 }
             }
@@ -602,7 +765,10 @@ fn run(case: &Case) -> Result<String, String> {
         }
     }
     if problems.is_empty() {
-        Ok(format!("{:<72} exit {got}  {took:>6.1?}  {shown}", case.name))
+        Ok(format!(
+            "{:<72} exit {got}  {took:>6.1?}  {shown}",
+            case.name
+        ))
     } else {
         Err(format!("{}{}", problems.join("\n  "), context()))
     }
@@ -610,7 +776,12 @@ fn run(case: &Case) -> Result<String, String> {
 
 /// Assertions that only some rows need.
 fn check_specifics(name: &str, v: &Value, problems: &mut Vec<String>) {
-    let report = |label: &str| v["reports"].as_array().and_then(|r| r.iter().find(|r| r["path"] == label)).cloned();
+    let report = |label: &str| {
+        v["reports"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["path"] == label))
+            .cloned()
+    };
     if name.starts_with("a huge pack") {
         for r in v["reports"].as_array().into_iter().flatten() {
             let results = r["results"].as_array().map_or(0, Vec::len);
@@ -627,7 +798,9 @@ fn check_specifics(name: &str, v: &Value, problems: &mut Vec<String>) {
         for label in ["redos.txt", GOOD] {
             let status = report(label).map(|r| r["results"][0]["status"].clone());
             if status != Some(Value::from("gap")) {
-                problems.push(format!("{label}: rule redos gave {status:?}, expected a gap"));
+                problems.push(format!(
+                    "{label}: rule redos gave {status:?}, expected a gap"
+                ));
             }
         }
     }
@@ -637,16 +810,58 @@ fn check_specifics(name: &str, v: &Value, problems: &mut Vec<String>) {
             problems.push(format!("one-line.txt: meta {}", r["meta"]));
         }
     }
+    if name.starts_with("a FIFO") {
+        let skipped = v["summary"]["skipped"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|s| {
+                s["path"].as_str().is_some_and(|p| p.ends_with("pipe.txt"))
+                    && s["reason"]
+                        .as_str()
+                        .is_some_and(|r| r.contains("not a regular file"))
+            });
+        if !skipped {
+            problems.push(format!(
+                "the FIFO is not in summary.skipped as `not a regular file`: {}",
+                v["summary"]["skipped"]
+            ));
+        }
+    }
+    if name.starts_with("a plan heading with its year in Chinese numerals") {
+        let plan_year = report("cn-year.txt").and_then(|r| {
+            r["results"]
+                .as_array()?
+                .iter()
+                .find(|f| f["rule"] == "plan-year")
+                .cloned()
+        });
+        if plan_year.as_ref().map(|f| &f["status"]) != Some(&Value::from("pass")) {
+            problems.push(format!(
+                "plan-year: {plan_year:?}, expected a pass (二〇二三 is 2022 + 1)"
+            ));
+        }
+    }
     if name.starts_with("a directory symlink loop") {
-        let inside = v["reports"].as_array().into_iter().flatten().filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with("a.txt"))).count();
+        let inside = v["reports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with("a.txt")))
+            .count();
         if inside != 1 {
-            problems.push(format!("the report inside the loop was audited {inside} times, expected once"));
+            problems.push(format!(
+                "the report inside the loop was audited {inside} times, expected once"
+            ));
         }
     }
 }
 
 fn find(name: &str) -> &'static Case {
-    CASES.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no case `{name}`"))
+    CASES
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no case `{name}`"))
 }
 
 fn run_one(name: &str) {
@@ -663,15 +878,24 @@ fn bad_inputs_give_their_own_error_and_the_batch_carries_on() {
     assert!(CASES.len() >= 25);
     let names: std::collections::HashSet<&str> = CASES.iter().map(|c| c.name).collect();
     assert_eq!(names.len(), CASES.len(), "case names are unique");
-    let todo: Mutex<Vec<&Case>> = Mutex::new(CASES.iter().filter(|c| c.bug.is_none()).rev().collect());
+    let todo: Mutex<Vec<&Case>> =
+        Mutex::new(CASES.iter().filter(|c| c.bug.is_none()).rev().collect());
     let done: Mutex<Vec<(usize, Result<String, String>)>> = Mutex::new(Vec::new());
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 4);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 while let Some(case) = todo.lock().unwrap().pop() {
                     if needs_pdftotext(case) && !has_program("pdftotext") {
-                        done.lock().unwrap().push((index(case), Ok(format!("{:<72} skipped: pdftotext is not installed", case.name))));
+                        done.lock().unwrap().push((
+                            index(case),
+                            Ok(format!(
+                                "{:<72} skipped: pdftotext is not installed",
+                                case.name
+                            )),
+                        ));
                         continue;
                     }
                     let result = run(case).map_err(|e| format!("{}:\n  {e}", case.name));
@@ -689,47 +913,68 @@ fn bad_inputs_give_their_own_error_and_the_batch_carries_on() {
             Err(e) => failures.push(e),
         }
     }
-    assert!(failures.is_empty(), "{} of the cases fail:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of the cases fail:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// Rows that read a PDF's text (the one that hides pdftotext runs anywhere).
 fn needs_pdftotext(case: &Case) -> bool {
-    (case.name.contains("PDF") || case.name.contains(".pdf")) && !case.name.contains("without pdftotext")
+    (case.name.contains("PDF") || case.name.contains(".pdf"))
+        && !case.name.contains("without pdftotext")
 }
 
 fn index(case: &Case) -> usize {
     CASES.iter().position(|c| std::ptr::eq(c, case)).unwrap()
 }
 
+// ---------------------------------------------------------------------------------------------
+// Known bugs: each row fails until src/ is fixed (then set its `bug` to `None` so that it joins
+// the table above). They are not ignored: each fails in seconds, with bounded memory.
+
 #[test]
-#[ignore = "bug: a file of only invisible characters (U+3000, U+200B, U+FEFF) is audited as a report (exit 1) instead of `empty report`"]
+fn bug_a_chinese_numeral_plan_year_panics_and_loses_the_batch() {
+    run_one("a plan heading with its year in Chinese numerals (四、二〇二三年…)");
+}
+
+#[test]
 fn bug_only_invisible_characters_is_an_empty_report() {
     run_one("only invisible characters (U+3000, zero-width space, a BOM mid-file)");
 }
 
 #[test]
-#[ignore = "bug: UTF-8 with a few invalid bytes is reported as `decoded as windows-1252 it is mostly control characters`"]
 fn bug_invalid_utf8_says_which_bytes() {
     run_one("UTF-8 with three invalid bytes: the message says where");
 }
 
 #[test]
-#[ignore = "bug: /dev/zero (or any device or pipe) is read without the 64 MiB limit, until memory runs out"]
-fn bug_dev_zero_is_refused_at_the_limit() {
-    run_one("/dev/zero named on the command line");
+fn bug_html_with_implied_end_tags_is_not_too_deep() {
+    run_one("a real page whose <p>/<td> end tags are omitted (valid HTML)");
 }
 
 #[test]
-#[ignore = "bug: a FIFO with a report extension in a walked directory hangs the whole batch"]
+fn bug_a_glob_under_a_missing_directory_is_named_as_typed() {
+    run_one("a glob under a missing directory");
+}
+
+/// Runs under `ulimit -v 1000000` (1 GB of address space), so the unbounded read stops at
+/// about 0.5 GB instead of eating the machine's memory.
+#[test]
+fn bug_dev_zero_is_refused_at_the_limit() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    run_one("/dev/zero named on the command line");
+}
+
+/// Killed after 15 s.
+#[test]
 fn bug_fifo_in_a_directory_does_not_hang_the_batch() {
     if !has_program("mkfifo") {
         return;
     }
     run_one("a FIFO inside a walked directory");
-}
-
-#[test]
-#[ignore = "bug: valid HTML with omitted </p>, </td> end tags is refused as `HTML nested N elements deep`"]
-fn bug_html_with_implied_end_tags_is_not_too_deep() {
-    run_one("a real page whose <p>/<td> end tags are omitted (valid HTML)");
 }
