@@ -168,6 +168,7 @@ fn mangled_sample() -> impl Strategy<Value = String> {
 }
 
 fn audit_every_pack(text: &str) {
+    let lines = auditor::normalize::lines(text).len();
     for pack in PACKS.iter() {
         let (_, findings) = auditor::audit_text(text, pack);
         assert_eq!(
@@ -178,7 +179,11 @@ fn audit_every_pack(text: &str) {
         );
         for f in &findings {
             for e in &f.evidence {
-                assert!(e.line >= 1, "evidence lines are 1-based: {f:?}");
+                assert!(
+                    (1..=lines).contains(&e.line),
+                    "evidence line {} of {lines}: {f:?}",
+                    e.line
+                );
                 let quote = e.text.trim_start_matches('…').trim_end_matches('…');
                 assert!(
                     quote.chars().count() <= 60,
@@ -206,6 +211,21 @@ proptest! {
     #[test]
     fn auditing_cut_up_samples_never_panics(text in mangled_sample()) {
         audit_every_pack(&text);
+    }
+}
+
+/// Found by `auditing_report_fragments_never_panics`. Bug: `eval::year_verdict` quotes the year
+/// it found as the bytes `at..at + 4`, which cut inside a year in Chinese numerals (`二〇二三`, 12
+/// bytes), and `report::Block::quote` panics on the char boundary. Real reports write years so
+/// (`四、二〇二三年推进法治政府建设的主要安排`); see also `tests/bad_inputs.rs`.
+#[test]
+fn a_plan_year_in_chinese_numerals_does_not_panic() {
+    for text in [
+        "一、下一年度二〇二三年",
+        "二〇二三年2024年，我们将一、",
+        "青岚县人民政府关于2022年度法治政府建设情况的报告\n一、主要举措\n全年办结案件十件。\n二、二〇二三年工作安排\n继续推进。",
+    ] {
+        audit_every_pack(text);
     }
 }
 
