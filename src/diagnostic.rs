@@ -18,7 +18,11 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic at a byte offset of `source`.
     pub fn at(file: &str, source: &str, offset: usize, message: impl Into<String>) -> Diagnostic {
-        let offset = offset.min(source.len());
+        // Never slice inside a character, whatever offset a caller passes.
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);

@@ -215,6 +215,8 @@ impl RawRule {
         take!(opt: name, kind, severity, basis, help, levels, otherwise, min_chars, min_items, scope,
               within, forbid, if_missing, offset, deadline;
               list: example, headings, fallback, until, any, together, relative, statement, parts);
+        // Errors about the merged rule point at the override, in its own file.
+        self.id = o.id;
         self.src = o.src;
     }
 
@@ -502,6 +504,7 @@ impl Compiler {
         let fragments = self.expand_fragments(&raw.fragments, &raw.fragment_src);
         let ids: Vec<String> = raw.rule.iter().map(|r| r.id.get_ref().clone()).collect();
         for (i, r) in raw.rule.iter().enumerate() {
+            self.current = r.src;
             if ids[..i].contains(r.id.get_ref()) {
                 self.error_at(
                     r.id.span().start,
@@ -1197,6 +1200,21 @@ mod tests {
                 assert!(has(Status::Pass) && has(Status::Gap), "pack {name}: rule {} needs a passing and a failing example", r.id);
             }
         }
+    }
+
+
+    /// Found by fuzzing: errors in a rule that came from another file than the one being
+    /// reported must not slice that file at a foreign offset.
+    #[test]
+    fn errors_in_merged_rules_point_into_the_right_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad_id = write(dir.path(), "a.toml", "[pack]\nid=\"x\"\nname=\"x\"\nversion=\"1\"\nextends=[\"2021\"]\n[[rule]]\n    id=\"é\"\n");
+        let e = Pack::load(&bad_id).unwrap_err();
+        assert!(e.diagnostics.iter().all(|d| d.file.ends_with("a.toml")), "{e}");
+        let pad = "#".to_string() + &"x".repeat(3000) + "法\n";
+        let kind = write(dir.path(), "b.toml", &format!("[pack]\nid=\"x\"\nname=\"x\"\nversion=\"1\"\nextends=[\"2021\"]\n[[override]]\nid=\"title\"\nkind=\"year\"\n{pad}"));
+        let e = Pack::load(&kind).unwrap_err();
+        assert!(e.to_string().contains("b.toml:7:"), "{e}");
     }
 
 }
