@@ -70,13 +70,8 @@ static SAMPLES: LazyLock<Samples> = LazyLock::new(|| {
 static PACK: LazyLock<Pack> = LazyLock::new(|| Pack::load("2021").expect("bundled pack"));
 
 /// The documents as the loader gives them (decoded text).
-static TEXTS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    SAMPLES
-        .utf8
-        .iter()
-        .map(|b| read(b, "r.txt").text)
-        .collect()
-});
+static TEXTS: LazyLock<Vec<String>> =
+    LazyLock::new(|| SAMPLES.utf8.iter().map(|b| read(b, "r.txt").text).collect());
 
 static REPORTS: LazyLock<Vec<Report>> =
     LazyLock::new(|| TEXTS.iter().map(|t| Report::parse(t)).collect());

@@ -76,8 +76,10 @@ fn is_heading(line: &str) -> bool {
     let mut cs = t.chars();
     let first = cs.next();
     let second = cs.next();
-    matches!(first, Some('一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'))
-        && matches!(second, Some('、'))
+    matches!(
+        first,
+        Some('一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+    ) && matches!(second, Some('、'))
         || t.starts_with('（') && t.chars().nth(2) == Some('）')
         || t.starts_with('#')
 }
@@ -125,7 +127,9 @@ fn load_samples(dir: &Path) -> Vec<Sample> {
                 for i in 2..cs.len() {
                     if PLACE_SUFFIXES.contains(&cs[i]) && is_cjk(cs[i - 1]) && is_cjk(cs[i - 2]) {
                         let stem: String = cs[i - 2..i].iter().collect();
-                        let common = ["人民", "政府", "关于", "委员", "法治", "建设", "城乡", "街道"];
+                        let common = [
+                            "人民", "政府", "关于", "委员", "法治", "建设", "城乡", "街道",
+                        ];
                         if !common.contains(&stem.as_str())
                             && !stem.contains(STEM_STOP)
                             && !stems.contains(&stem)
@@ -140,7 +144,11 @@ fn load_samples(dir: &Path) -> Vec<Sample> {
                 .filter(|l| l.chars().count() > 80 && !is_heading(l))
                 .cloned()
                 .collect();
-            Sample { lines, stems, paragraphs }
+            Sample {
+                lines,
+                stems,
+                paragraphs,
+            }
         })
         .collect()
 }
@@ -170,7 +178,11 @@ fn shift_years(line: &str, delta: i32) -> String {
             && (i == 0 || !cs[i - 1].is_ascii_digit())
             && cs.get(i + 4).is_none_or(|d| !d.is_ascii_digit())
         {
-            let y: i32 = cs[i..i + 4].iter().collect::<String>().parse().unwrap_or(2000);
+            let y: i32 = cs[i..i + 4]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .unwrap_or(2000);
             let _ = write!(out, "{}", (y + delta).clamp(2000, 2099));
             i += 4;
             continue;
@@ -210,7 +222,9 @@ fn to_full_width(line: &str) -> String {
 }
 
 fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A government web page around the report's lines: header, navigation, breadcrumb, metadata
@@ -230,11 +244,26 @@ fn html_page(lines: &[String], unit: &str, year: i32, charset: &str, rng: &mut R
         t = escape_html(&title)
     );
     for k in 0..20 + rng.below(40) {
-        let _ = writeln!(p, ".c{k} {{ margin: {k}px; padding: 0 {k}px; font-size: 14px; }}");
+        let _ = writeln!(
+            p,
+            ".c{k} {{ margin: {k}px; padding: 0 {k}px; font-size: 14px; }}"
+        );
     }
     p.push_str("</style>\n</head>\n<body>\n<div class=\"header\"><div class=\"top\">关怀版 | 无障碍 | 繁體</div>\n");
-    let _ = writeln!(p, "<div class=\"logo\">{unit}</div></div>\n<div class=\"nav\"><ul>");
-    for item in ["首页", "政务公开", "政务服务", "互动交流", "走进本地", "专题专栏", "数据发布", "政策解读"] {
+    let _ = writeln!(
+        p,
+        "<div class=\"logo\">{unit}</div></div>\n<div class=\"nav\"><ul>"
+    );
+    for item in [
+        "首页",
+        "政务公开",
+        "政务服务",
+        "互动交流",
+        "走进本地",
+        "专题专栏",
+        "数据发布",
+        "政策解读",
+    ] {
         let _ = writeln!(p, "<li><a href=\"/{}/\">{item}</a></li>", rng.below(1000));
     }
     p.push_str("</ul></div>\n<div class=\"breadcrumb\">您当前所在位置：<a href=\"/\">首页</a> &gt; 政务公开 &gt; 法治政府建设年度报告</div>\n");
@@ -261,10 +290,19 @@ fn html_page(lines: &[String], unit: &str, year: i32, charset: &str, rng: &mut R
     p.push_str("</div>\n<div class=\"article-tools\"><a href=\"javascript:window.print()\">打印本页</a> <a href=\"javascript:window.close()\">关闭窗口</a></div>\n");
     p.push_str("<div class=\"xgwz\"><h3>相关文章</h3><ul>\n");
     for k in 1..=3 + rng.below(5) {
-        let _ = writeln!(p, "<li><a href=\"/a/{k}\">{unit}关于{}年度法治政府建设情况的报告</a></li>", year - k as i32);
+        let _ = writeln!(
+            p,
+            "<li><a href=\"/a/{k}\">{unit}关于{}年度法治政府建设情况的报告</a></li>",
+            year - k as i32
+        );
     }
     p.push_str("</ul></div>\n<div class=\"footer\">版权所有：");
-    let _ = write!(p, "{unit} 网站标识码：{} ICP备{}号</div>\n", 1_000_000_000 + rng.below(1_000_000_000), rng.below(100_000_000));
+    let _ = write!(
+        p,
+        "{unit} 网站标识码：{} ICP备{}号</div>\n",
+        1_000_000_000 + rng.below(1_000_000_000),
+        rng.below(100_000_000)
+    );
     p.push_str("<script>var _hmt = _hmt || []; (function() { var hm = document.createElement('script'); })();</script>\n</body></html>\n");
     p
 }
@@ -302,7 +340,9 @@ fn generate(samples: &[Sample], i: usize, seed: u64, stats: &mut Stats) -> (Stri
     let delta = rng.below(7) as i32 - 3;
 
     // Which top-level part to drop, if any (never the first, which holds the title).
-    let tops: Vec<usize> = (0..base.lines.len()).filter(|&k| is_top_heading(&base.lines[k])).collect();
+    let tops: Vec<usize> = (0..base.lines.len())
+        .filter(|&k| is_top_heading(&base.lines[k]))
+        .collect();
     let dropped_part = (rng.chance(0.12) && tops.len() >= 3).then(|| {
         let k = rng.below(tops.len());
         let end = tops.get(k + 1).copied().unwrap_or(base.lines.len());
@@ -330,7 +370,8 @@ fn generate(samples: &[Sample], i: usize, seed: u64, stats: &mut Stats) -> (Stri
         if k == insert_at {
             for _ in 0..extra {
                 let other = &samples[rng.below(samples.len())];
-                if let Some(p) = (!other.paragraphs.is_empty()).then(|| rng.pick(&other.paragraphs)) {
+                if let Some(p) = (!other.paragraphs.is_empty()).then(|| rng.pick(&other.paragraphs))
+                {
                     lines.push(p.clone());
                     if rng.chance(0.5) {
                         lines.push(String::new());
@@ -357,9 +398,10 @@ fn generate(samples: &[Sample], i: usize, seed: u64, stats: &mut Stats) -> (Stri
         lines.iter_mut().for_each(|l| *l = to_full_width(l));
     }
 
-    let unit = renames
-        .first()
-        .map_or_else(|| "某县人民政府".to_string(), |(_, to)| format!("{to}县人民政府"));
+    let unit = renames.first().map_or_else(
+        || "某县人民政府".to_string(),
+        |(_, to)| format!("{to}县人民政府"),
+    );
     let year = 2022 + delta;
     let form = rng.below(100);
     let gb = rng.chance(0.15);
@@ -367,8 +409,21 @@ fn generate(samples: &[Sample], i: usize, seed: u64, stats: &mut Stats) -> (Stri
     let newline = if crlf { "\r\n" } else { "\n" };
     let (ext, text) = if form < 20 {
         stats.html += 1;
-        let page = html_page(&lines, &unit, year, if gb { "gb2312" } else { "utf-8" }, &mut rng);
-        ("html", if crlf { page.replace('\n', "\r\n") } else { page })
+        let page = html_page(
+            &lines,
+            &unit,
+            year,
+            if gb { "gb2312" } else { "utf-8" },
+            &mut rng,
+        );
+        (
+            "html",
+            if crlf {
+                page.replace('\n', "\r\n")
+            } else {
+                page
+            },
+        )
     } else if form < 25 {
         stats.md += 1;
         let md: Vec<String> = lines
@@ -426,18 +481,26 @@ fn main() {
     let samples = load_samples(&samples_dir);
     if std::env::var_os("GEN_CORPUS_DEBUG").is_some() {
         for s in &samples {
-            eprintln!("{:?} | {} borrowable paragraphs", s.stems, s.paragraphs.len());
+            eprintln!(
+                "{:?} | {} borrowable paragraphs",
+                s.stems,
+                s.paragraphs.len()
+            );
         }
     }
 
-    let mut stats = Stats { smallest: u64::MAX, ..Stats::default() };
+    let mut stats = Stats {
+        smallest: u64::MAX,
+        ..Stats::default()
+    };
     for i in 0..n {
         let (name, bytes) = generate(&samples, i, seed, &mut stats);
         let path = out.join(&name);
         if i % PER_DIR == 0 {
             std::fs::create_dir_all(path.parent().unwrap()).expect("create the output directory");
         }
-        std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::write(&path, &bytes)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
         stats.files += 1;
         stats.bytes += bytes.len() as u64;
         stats.smallest = stats.smallest.min(bytes.len() as u64);
@@ -453,7 +516,13 @@ fn main() {
     );
     println!(
         "  forms: {} txt, {} html, {} md; {} GB18030, {} CRLF, {} half-width, {} full-width",
-        stats.txt, stats.html, stats.md, stats.gb18030, stats.crlf, stats.half_width, stats.full_width
+        stats.txt,
+        stats.html,
+        stats.md,
+        stats.gb18030,
+        stats.crlf,
+        stats.half_width,
+        stats.full_width
     );
     if stats.files > 0 {
         println!(

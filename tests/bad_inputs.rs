@@ -7,7 +7,8 @@
 //! names the file and the line.
 //!
 //! One table, one row per case. Rows marked with a `bug` hold what users should see but do not
-//! yet; each has an ignored test of its own below, run by `cargo test -- --ignored`.
+//! see yet; each runs in a test of its own at the end of the file, which fails until src/ is
+//! fixed (then set the row's `bug` to `None`, and it joins the table test).
 //!
 //! Run with `cargo test --test bad_inputs -- --nocapture` to print the catalogue (case → exit
 //! code → message).
@@ -34,7 +35,7 @@ enum Kind {
     /// The input is unreadable: `reports[i].error` (and stderr, `error: LABEL: …`) hold the
     /// message, `results` is empty, `meta` and `sha256` are null.
     Unreadable,
-    /// The input is read and audited like any report; the message must not appear as an error.
+    /// The input is read and audited like any report (its `results` are not empty).
     Audited,
     /// The whole run stops (bad pack, config or waivers): nothing on stdout, the message on stderr.
     Fatal,
@@ -81,7 +82,7 @@ struct Case {
     message: &'static str,
     /// Longest acceptable run (debug build); the run is killed [`GRACE`] later.
     within_secs: u64,
-    /// `Some(why)`: the tool does not do this yet; the row runs only in its ignored test.
+    /// `Some(why)`: the tool does not do this yet; the row runs only in its own `bug_…` test.
     bug: Option<&'static str>,
 }
 
@@ -117,12 +118,8 @@ fn utf8_with_bad_bytes() -> Vec<u8> {
     while !text.is_char_boundary(cut) {
         cut += 1;
     }
-    [
-        text[..cut].as_bytes(),
-        b"\xFF\xFE\xC3",
-        text[cut..].as_bytes(),
-    ]
-    .concat()
+    let bytes = text.as_bytes();
+    [&bytes[..cut], b"\xFF\xFE\xC3", &bytes[cut..]].concat()
 }
 
 /// A raw DEFLATE stream (one fixed-Huffman block) of `size` spaces: a literal, then matches of
@@ -360,7 +357,7 @@ const CASES: &[Case] = &[
             let text = good_text();
             let cut = text.char_indices().nth(text.chars().count() / 2).unwrap().0;
             let (gbk, _, _) = encoding_rs::GBK.encode(&text[..cut]);
-            write(d, "mixed.txt", [&gbk[..], text[cut..].as_bytes()].concat())
+            write(d, "mixed.txt", [&gbk[..], &text.as_bytes()[cut..]].concat())
         } },
     // --- size limits
     // 2 MiB keeps the debug run near 5 s (a 20 MiB line takes ~50 s in debug, linear in the size).
@@ -568,7 +565,7 @@ const CASES: &[Case] = &[
             Built::args(&["--rules", "bad-pack.toml"], GOOD)
         } },
     Case { name: "a pack that does not exist", code: 2, kind: Fatal, within_secs: 20, bug: None,
-        message: "no-such-pack.toml",
+        message: "no-such-pack.toml: no such rules file",
         build: |_| Built::args(&["--rules", "no-such-pack.toml"], GOOD) },
     Case { name: "auditor.toml with an unknown key", code: 2, kind: Fatal, within_secs: 20, bug: None,
         message: "auditor.toml:2:1: unknown field `colour`",
