@@ -127,7 +127,7 @@ row() { # reports MiB command wall cpu bytes rss rg_wall rg_cpu
 }
 
 say "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-say "ripgrep: $("$RG" --version | head -n 1); runs per command: $runs"
+say "ripgrep: $("$RG" --version | sed -n 1p); runs per command: $runs"
 
 for n in $sizes; do
     dir="$work/corpus-$n"

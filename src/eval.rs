@@ -604,8 +604,8 @@ fn year_verdict(report: &Report, pack: &Pack, parts: &Parts, y: &YearCheck) -> V
     for group in [head, &body[..body.len().min(2)]] {
         for &b in group {
             let text = &report.blocks[b].folded.text;
-            if let Some(&(year, at)) = years_in(text).first() {
-                let ev = vec![evidence(report, b, at..at + 4)];
+            if let Some((year, at)) = years_in(text).into_iter().next() {
+                let ev = vec![evidence(report, b, at)];
                 return if year == expected {
                     (
                         Status::Pass,
@@ -899,6 +899,9 @@ mod tests {
         assert!(f.message.contains("expected 2023"), "{}", f.message);
         let relative = REPORT.replace("2023年工作安排", "下一年度工作安排");
         assert_eq!(verdict(&p, &relative, "y").status, Status::Pass);
+        let chinese = REPORT.replace("2023年工作安排", "二〇二三年推进法治政府建设的主要安排");
+        let f = verdict(&p, &chinese, "y");
+        assert_eq!((f.status, f.evidence[0].line), (Status::Pass, 6));
         let none = REPORT.replace("2023年工作安排", "工作安排");
         assert_eq!(verdict(&p, &none, "y").status, Status::Skip);
     }

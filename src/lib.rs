@@ -141,8 +141,22 @@ impl PackSet {
     }
 }
 
-/// Read and audit one input; a read error becomes the input's `error`.
+/// Read and audit one input; a read error becomes the input's `error`. A bug that panics while
+/// auditing one report becomes that report's error too: the rest of the batch is still audited.
 pub fn audit_input(input: &load::Input, packs: &PackSet, options: &load::Options) -> Audited {
+    let run = std::panic::AssertUnwindSafe(|| audit_input_inner(input, packs, options));
+    std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let error = format!("internal error while auditing this report ({what}); please report it with the file");
+        Audited { path: input.label(), source: None, pack_choice: None, meta: None, findings: Vec::new(), error: Some(error) }
+    })
+}
+
+fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Options) -> Audited {
     let path = input.label();
     match load::read(input, options) {
         Ok(document) => {

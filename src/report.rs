@@ -398,8 +398,9 @@ fn split_line(line: &str, last_number: &mut [u32; 2]) -> Vec<String> {
         .collect()
 }
 
-/// Years named in folded text, outside cited documents and year ranges, with their byte offsets.
-pub fn years_in(text: &str) -> Vec<(i32, usize)> {
+/// Years named in folded text, outside cited documents and year ranges, with the byte range of
+/// each (four digits, or four Chinese numerals of three bytes each).
+pub fn years_in(text: &str) -> Vec<(i32, Range<usize>)> {
     let excluded: Vec<Range<usize>> = NOT_REPORT_YEAR.find_iter(text).map(|m| m.range()).collect();
     YEAR.captures_iter(text)
         .filter_map(|c| {
@@ -412,7 +413,7 @@ pub fn years_in(text: &str) -> Vec<(i32, usize)> {
                 .parse()
                 .ok()
                 .or_else(|| chinese_year(g.as_str()))?;
-            (2000..=2099).contains(&y).then_some((y, g.start()))
+            (2000..=2099).contains(&y).then_some((y, g.range()))
         })
         .collect()
 }
@@ -540,7 +541,7 @@ impl Report {
             if let Some(y) = opening
                 .iter()
                 .take(3)
-                .find_map(|&i| years_in(&self.blocks[i].folded.text).first().copied())
+                .find_map(|&i| years_in(&self.blocks[i].folded.text).into_iter().next())
             {
                 meta.year = Some(y.0);
                 meta.year_source = Some(YearSource::Opening);

@@ -82,7 +82,8 @@ struct Case {
     message: &'static str,
     /// Longest acceptable run (debug build); the run is killed [`GRACE`] later.
     within_secs: u64,
-    /// `Some(why)`: the tool does not do this yet; the row runs only in its own `bug_…` test.
+    /// `Some(what)`: the bug this row found (fixed since); the row runs in its own `bug_…`
+    /// regression test, named after it, rather than in the shared table.
     bug: Option<&'static str>,
 }
 
@@ -333,11 +334,8 @@ const CASES: &[Case] = &[
     Case { name: "NUL bytes", code: 2, kind: Unreadable, within_secs: 20, bug: None,
         message: "not a text report: decoded as UTF-8 it is mostly control characters",
         build: |d| write(d, "zeros.txt", vec![0u8; 4096]) },
-    // What the user sees today: chardetng guesses windows-1252 (not a supported encoding) and the
-    // mojibake is "mostly control characters". Stable part: "not a text report". The message
-    // users should see (which bytes are bad) is in the ignored row below.
     Case { name: "UTF-8 with three invalid bytes in the middle", code: 2, kind: Unreadable, within_secs: 20, bug: None,
-        message: "not a text report",
+        message: "not valid UTF-8: 3 byte sequences cannot be decoded",
         build: |d| write(d, "bad-bytes.txt", utf8_with_bad_bytes()) },
     Case { name: "UTF-8 with three invalid bytes: the message says where", code: 2, kind: Unreadable, within_secs: 20,
         bug: Some("decode::detect falls back to chardetng, which guesses windows-1252; the error says \
@@ -384,7 +382,7 @@ const CASES: &[Case] = &[
     Case { name: "/dev/zero named on the command line", code: 2, kind: Unreadable, within_secs: 30,
         bug: Some("load::read trusts metadata().len() (0 for a device) and then fs::read()s without a limit: \
                    it reads until memory runs out (here capped by `ulimit -v`: `cannot read the file: out of memory`)"),
-        message: "file too large",
+        message: "not a regular file (a FIFO, socket or device)",
         build: |_| Built::path("/dev/zero") },
     // What users should see: the FIFO is passed over like any file that is not a report, and
     // listed in `summary.skipped` with its reason; the report beside it is audited.
@@ -475,8 +473,8 @@ const CASES: &[Case] = &[
             fs::create_dir_all(d.join("reports/sub")).unwrap();
             fs::copy(d.join(GOOD), d.join("reports/sub/a.txt")).unwrap();
             std::os::unix::fs::symlink("..", d.join("reports/sub/up")).unwrap();
-            // The report inside the loop is audited once.
-            Built { extra_reports: 1, ..Built::args(&["reports"], "reports") }
+            // The report inside the loop is audited once; the error names the link that loops.
+            Built { extra_reports: 1, ..Built::args(&["reports"], "reports/sub/up") }
         } },
     Case { name: "an unreadable file (chmod 000)", code: 2, kind: Unreadable, within_secs: 20, bug: None,
         message: "cannot read the file: Permission denied",
@@ -960,7 +958,7 @@ fn bug_a_glob_under_a_missing_directory_is_named_as_typed() {
 /// Runs under `ulimit -v 1000000` (1 GB of address space), so the unbounded read stops at
 /// about 0.5 GB instead of eating the machine's memory.
 #[test]
-fn bug_dev_zero_is_refused_at_the_limit() {
+fn bug_dev_zero_is_refused_as_a_device() {
     if !cfg!(target_os = "linux") {
         return;
     }

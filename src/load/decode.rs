@@ -36,6 +36,14 @@ pub fn decode(
         Some(e) => e,
         None => detect(bytes, html),
     };
+    // Reports come in UTF-8, GB18030/GBK, Big5 or UTF-16. A guess outside those on text that is
+    // almost all valid UTF-8 means a damaged UTF-8 file: say where, rather than decode noise.
+    let expected = [UTF_8, GB18030, encoding_rs::GBK, encoding_rs::BIG5, UTF_16LE, UTF_16BE];
+    if forced.is_none() && !expected.contains(&encoding) {
+        if let Some(message) = damaged_utf8(bytes) {
+            return Err(message);
+        }
+    }
     // GBK and GB2312 labels are decoded as GB18030, their superset.
     let encoding = if encoding == encoding_rs::GBK {
         GB18030
@@ -71,6 +79,27 @@ pub fn decode(
     Ok(Decoded {
         text,
         encoding: used,
+    })
+}
+
+/// For bytes that are valid UTF-8 but for a few sequences: how many, and where the first is.
+fn damaged_utf8(bytes: &[u8]) -> Option<String> {
+    let (mut bad, mut first, mut rest, mut at) = (0usize, None, bytes, 0usize);
+    while let Err(e) = std::str::from_utf8(rest) {
+        let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to()).max(1);
+        first.get_or_insert(at + e.valid_up_to());
+        bad += 1;
+        at += skip;
+        rest = &rest[skip.min(rest.len())..];
+    }
+    let first = first?;
+    (bad * 100 < bytes.len() / 3).then(|| {
+        let line = bytes[..first].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!(
+            "not valid UTF-8: {bad} byte sequence{} cannot be decoded, the first at byte {first} (line {line}); \
+             the file is damaged or mixes encodings: re-save it as UTF-8, or give --encoding NAME",
+            if bad == 1 { "" } else { "s" }
+        )
     })
 }
 
@@ -255,6 +284,16 @@ mod tests {
                 .unwrap_err()
                 .contains("not valid UTF-8")
         );
+    }
+
+    #[test]
+    fn a_damaged_utf8_file_says_where() {
+        let text = TEXT.repeat(20);
+        let at = (300..).find(|&i| text.is_char_boundary(i)).unwrap();
+        let mut bytes = text.into_bytes();
+        bytes.splice(at..at, [0xFF, 0xFE, 0x80]);
+        let e = decode(&bytes, None, false).unwrap_err();
+        assert!(e.starts_with("not valid UTF-8: 3 byte sequences") && e.contains(&format!("at byte {at}")), "{e}");
     }
 
     #[test]

@@ -120,13 +120,19 @@ pub fn read(input: &Input, options: &Options) -> Result<Document, String> {
         }
         Input::File(path) => {
             let meta = fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+            // A FIFO or a device would block or never end.
+            if !meta.is_file() {
+                return Err("not a regular file (a FIFO, socket or device): nothing to audit".into());
+            }
             if meta.len() > MAX_INPUT_BYTES {
                 return Err(too_large(meta.len()));
             }
-            (
-                fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?,
-                Some(path.as_path()),
-            )
+            // Read through the limit too: the size the file system reports may be wrong.
+            let mut buf = Vec::new();
+            fs::File::open(path)
+                .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf))
+                .map_err(|e| format!("cannot read the file: {e}"))?;
+            (buf, Some(path.as_path()))
         }
     };
     read_bytes(&bytes, path, options)
@@ -213,7 +219,9 @@ pub fn read_bytes(
     };
     let mut document = document;
     document.sha256 = sha256_hex(bytes);
-    if document.text.trim().is_empty() {
+    // Empty when nothing is left once spaces, zero-width characters and BOMs are folded away.
+    let has_text = document.text.chars().any(|c| crate::normalize::fold_char(c).is_some_and(|f| !f.is_whitespace()));
+    if !has_text {
         return Err(match format {
             SourceFormat::Pdf => "the PDF has no text layer (a scanned document?): it needs OCR before it can be audited".into(),
             _ => "empty report: no text was found in the file".into(),
@@ -232,7 +240,13 @@ pub const MAX_HTML_DEPTH: usize = 2_000;
 
 /// A linear scan of tag nesting (void and self-closing elements do not nest).
 fn check_html_depth(html: &str) -> Result<(), String> {
-    const VOID: [&str; 14] = ["br", "img", "meta", "link", "input", "hr", "wbr", "area", "base", "col", "embed", "source", "track", "param"];
+    // Void elements never nest; elements whose end tag HTML lets authors omit (a table of
+    // `<tr><td>` rows without end tags) are not counted either way.
+    const NO_NESTING: [&str; 33] = [
+        "br", "img", "meta", "link", "input", "hr", "wbr", "area", "base", "col", "embed", "source", "track", "param",
+        "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "option", "optgroup", "rt", "rp",
+        "html", "head", "body", "caption",
+    ];
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut i = 0;
@@ -246,9 +260,11 @@ fn check_html_depth(html: &str) -> Result<(), String> {
         }
         let name = html[start..start + name_len].to_ascii_lowercase();
         let end = bytes[start..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| start + e);
-        if closing {
+        if NO_NESTING.contains(&name.as_str()) {
+            // neither opens nor closes a level
+        } else if closing {
             depth = depth.saturating_sub(1);
-        } else if !VOID.contains(&name.as_str()) && (end == 0 || bytes.get(end - 1) != Some(&b'/')) {
+        } else if end == 0 || bytes.get(end - 1) != Some(&b'/') {
             depth += 1;
             deepest = deepest.max(depth);
         }
@@ -392,6 +408,12 @@ mod tests {
                 .contains("empty report")
         );
         assert!(
+            text_of("\u{3000}\u{200B}\u{FEFF}\u{A0}\n".as_bytes(), "a.txt")
+                .unwrap_err()
+                .contains("empty report"),
+            "invisible characters only"
+        );
+        assert!(
             text_of(b"ab\0\x01\x02\x03\x04cd\x05\x06", "a.txt")
                 .unwrap_err()
                 .contains("not a text report")
@@ -402,9 +424,11 @@ mod tests {
     fn deeply_nested_html_is_refused_quickly() {
         let deep = format!("<html><body>{}法治{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
         let e = text_of(deep.as_bytes(), "r.html").unwrap_err();
-        assert!(e.contains("nested 100002 elements deep"), "{e}");
+        assert!(e.contains("nested 100000 elements deep"), "{e}");
         let fine = format!("<html><body>{}<p>法治<br>建设</p><img src=x/>{}</body></html>", "<div>".repeat(50), "</div>".repeat(50));
         assert!(check_html_depth(&fine).is_ok());
+        let table = format!("<table>{}</table>", "<tr><td>法治<td>建设".repeat(5000));
+        assert!(check_html_depth(&table).is_ok(), "omitted end tags do not nest");
     }
 
     #[test]

@@ -90,6 +90,11 @@ pub fn collect(paths: &[PathBuf], selection: &Selection) -> (Vec<Input>, Vec<Ski
             // Walk from the part of the pattern before its first wildcard.
             let base: PathBuf = p.components().take_while(|c| !has_glob(Path::new(c.as_os_str()))).collect();
             let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base };
+            if !base.is_dir() {
+                let why = format!("no report file matches this pattern ({} is not a directory)", base.display());
+                inputs.push(Input::Broken(p.clone(), why));
+                continue;
+            }
             let before = inputs.len();
             walk(&base, Some(&matcher), selection, &mut inputs, &mut skipped);
             if inputs.len() == before {
@@ -123,6 +128,7 @@ fn walk(
                     ignore::Error::WithPath { path, .. } => path.clone(),
                     ignore::Error::WithDepth { err, .. } => match err.as_ref() {
                         ignore::Error::WithPath { path, .. } => path.clone(),
+                        ignore::Error::Loop { child, .. } => child.clone(),
                         _ => root.to_path_buf(),
                     },
                     ignore::Error::Loop { child, .. } => child.clone(),
@@ -136,6 +142,12 @@ fn walk(
             continue;
         }
         let path = entry.path();
+        // A FIFO, socket or device would block or never end (symlinks are followed already).
+        if !path.is_file() {
+            let reason = "not a regular file (a FIFO, socket or device)".to_string();
+            skipped.push(Skipped { path: path.display().to_string(), reason });
+            continue;
+        }
         if let Some(g) = glob {
             let shown = path.to_string_lossy().replace('\\', "/");
             let shown = shown.strip_prefix("./").unwrap_or(&shown);
