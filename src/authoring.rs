@@ -30,8 +30,16 @@ pub fn run_examples(pack: &Pack) -> Vec<ExampleRun> {
         for (n, ex) in rule.examples.iter().enumerate() {
             let (_, findings) = crate::audit_text(&ex.text, pack);
             let f: Option<&Finding> = findings.iter().find(|f| f.rule == rule.id);
-            let (got, message) = f.map_or((Status::Skip, "rule gave no finding".into()), |f| (f.status, f.message.clone()));
-            runs.push(ExampleRun { rule: rule.id.clone(), number: n + 1, expect: ex.expect, got, message });
+            let (got, message) = f.map_or((Status::Skip, "rule gave no finding".into()), |f| {
+                (f.status, f.message.clone())
+            });
+            runs.push(ExampleRun {
+                rule: rule.id.clone(),
+                number: n + 1,
+                expect: ex.expect,
+                got,
+                message,
+            });
         }
     }
     runs
@@ -46,12 +54,18 @@ fn scope_text(pack: &Pack, scope: &Scope) -> String {
         Scope::Body => "the body".into(),
         Scope::Part(p) => format!("the part found by {}", name(p)),
         Scope::PartBody(p) => format!("the part found by {}, without its heading", name(p)),
-        Scope::Except(ps) => format!("the report outside the parts found by {}", ps.iter().map(name).collect::<Vec<_>>().join(", ")),
+        Scope::Except(ps) => format!(
+            "the report outside the parts found by {}",
+            ps.iter().map(name).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
 fn patterns(res: &[regex::Regex]) -> String {
-    res.iter().map(|r| format!("`{}`", r.as_str())).collect::<Vec<_>>().join(", ")
+    res.iter()
+        .map(|r| format!("`{}`", r.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How a rule decides, in words, from its compiled check.
@@ -61,18 +75,33 @@ pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
         Check::Section(s) => {
             out.push(format!("Looks in {}.", scope_text(pack, &s.scope)));
             if !s.headings.is_empty() {
-                let levels = s.levels.as_ref().map_or("at any level".to_string(), |l| format!("at outline level {l:?} (1 = top)"));
+                let levels = s.levels.as_ref().map_or("at any level".to_string(), |l| {
+                    format!("at outline level {l:?} (1 = top)")
+                });
                 out.push(format!("Finds the part by a heading {levels} matching {}; the highest level wins, then the earliest.", patterns(&s.headings)));
             }
             if !s.fallback.is_empty() {
-                out.push(format!("Without such a heading, by the first paragraph matching {}.", patterns(&s.fallback)));
+                out.push(format!(
+                    "Without such a heading, by the first paragraph matching {}.",
+                    patterns(&s.fallback)
+                ));
             }
             if s.leading_parts {
-                let until: Vec<String> = s.until.iter().map(|u| format!("`{}`", pack.rules[*u].id)).collect();
-                out.push(format!("Failing both, takes the top-level parts before {} as this part.", until.join(" / ")));
+                let until: Vec<String> = s
+                    .until
+                    .iter()
+                    .map(|u| format!("`{}`", pack.rules[*u].id))
+                    .collect();
+                out.push(format!(
+                    "Failing both, takes the top-level parts before {} as this part.",
+                    until.join(" / ")
+                ));
             }
             if s.min_chars > 0 || s.min_items > 0 {
-                out.push(format!("The part needs at least {} characters and {} items.", s.min_chars, s.min_items));
+                out.push(format!(
+                    "The part needs at least {} characters and {} items.",
+                    s.min_chars, s.min_items
+                ));
             }
             out.push("Evidence: the heading (or paragraph) that starts the part.".into());
         }
@@ -97,22 +126,42 @@ pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
             out.push(format!("When the scope is missing: {}.", c.if_missing));
         }
         Check::Year(y) => {
-            out.push(format!("Reads the first year named in {} (its heading first).", scope_text(pack, &y.scope)));
-            out.push(format!("It must be the report year {:+}; {} also pass.", y.offset, patterns(&y.relative)));
-            out.push(format!("When the part is missing: {}; when it names no year: skip.", y.if_missing));
+            out.push(format!(
+                "Reads the first year named in {} (its heading first).",
+                scope_text(pack, &y.scope)
+            ));
+            out.push(format!(
+                "It must be the report year {:+}; {} also pass.",
+                y.offset,
+                patterns(&y.relative)
+            ));
+            out.push(format!(
+                "When the part is missing: {}; when it names no year: skip.",
+                y.if_missing
+            ));
         }
         Check::Publication(p) => {
             out.push(format!(
                 "With a publication date in the page metadata: pass when it is on or before {:02}-{:02} of the year after the report year, gap when later.",
                 p.deadline.0, p.deadline.1
             ));
-            out.push(format!("Without a date: pass when {} states publication ({}); otherwise skip.", scope_text(pack, &p.scope), patterns(&p.statement)));
+            out.push(format!(
+                "Without a date: pass when {} states publication ({}); otherwise skip.",
+                scope_text(pack, &p.scope),
+                patterns(&p.statement)
+            ));
         }
         Check::Order(parts) => {
-            let ids: Vec<String> = parts.iter().map(|p| format!("`{}`", pack.rules[*p].id)).collect();
+            let ids: Vec<String> = parts
+                .iter()
+                .map(|p| format!("`{}`", pack.rules[*p].id))
+                .collect();
             out.push(format!("The parts found by {} must start in this order; a skip when fewer than two are found.", ids.join(", ")));
         }
-        Check::Numbering => out.push("Every numbered heading must follow its sibling's number (1, 2, 3…), at every level.".into()),
+        Check::Numbering => out.push(
+            "Every numbered heading must follow its sibling's number (1, 2, 3…), at every level."
+                .into(),
+        ),
     }
     out
 }
@@ -129,9 +178,20 @@ pub fn explain(pack: &Pack, id: &str) -> Option<String> {
     for line in how_it_decides(pack, rule) {
         let _ = writeln!(out, "  - {line}");
     }
-    for (want, label) in [(Status::Pass, "A passing example"), (Status::Gap, "A failing example")] {
+    for (want, label) in [
+        (Status::Pass, "A passing example"),
+        (Status::Gap, "A failing example"),
+    ] {
         if let Some(ex) = rule.examples.iter().find(|e| e.expect == want) {
-            let _ = writeln!(out, "\n{label}{}:", if ex.note.is_empty() { String::new() } else { format!(" ({})", ex.note) });
+            let _ = writeln!(
+                out,
+                "\n{label}{}:",
+                if ex.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", ex.note)
+                }
+            );
             for line in ex.text.lines() {
                 let _ = writeln!(out, "  | {line}");
             }
@@ -157,10 +217,18 @@ pub fn doc(pack: &Pack) -> String {
     }
     let _ = writeln!(out, "| id | name | severity |\n|---|---|---|");
     for r in &pack.rules {
-        let _ = writeln!(out, "| [`{}`](#{}) | {} | {} |", r.id, r.id, r.name, r.severity);
+        let _ = writeln!(
+            out,
+            "| [`{}`](#{}) | {} | {} |",
+            r.id, r.id, r.name, r.severity
+        );
     }
     for r in &pack.rules {
-        let _ = writeln!(out, "\n## {}\n\n**{}** · {}\n\n{}\n\n*Basis:* {}\n", r.id, r.name, r.severity, r.help, r.basis);
+        let _ = writeln!(
+            out,
+            "\n## {}\n\n**{}** · {}\n\n{}\n\n*Basis:* {}\n",
+            r.id, r.name, r.severity, r.help, r.basis
+        );
         for line in how_it_decides(pack, r) {
             let _ = writeln!(out, "- {}", line.replace('|', "\\|"));
         }
@@ -170,7 +238,12 @@ pub fn doc(pack: &Pack) -> String {
 
 /// A rule's whole definition as text, for comparing packs.
 fn fingerprint(pack: &Pack, r: &Rule) -> Vec<String> {
-    let mut lines = vec![format!("name: {}", r.name), format!("severity: {}", r.severity), format!("help: {}", r.help), format!("basis: {}", r.basis)];
+    let mut lines = vec![
+        format!("name: {}", r.name),
+        format!("severity: {}", r.severity),
+        format!("help: {}", r.help),
+        format!("basis: {}", r.basis),
+    ];
     lines.extend(how_it_decides(pack, r));
     lines
 }
@@ -178,7 +251,11 @@ fn fingerprint(pack: &Pack, r: &Rule) -> Vec<String> {
 /// `auditor rules diff A B`: rules added, removed and changed (with what changed).
 pub fn diff(a: &Pack, b: &Pack) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "--- {} {} ({})\n+++ {} {} ({})", a.meta.id, a.meta.version, a.origin, b.meta.id, b.meta.version, b.origin);
+    let _ = writeln!(
+        out,
+        "--- {} {} ({})\n+++ {} {} ({})",
+        a.meta.id, a.meta.version, a.origin, b.meta.id, b.meta.version, b.origin
+    );
     let mut changes = 0;
     for r in &a.rules {
         if !b.rules.iter().any(|x| x.id == r.id) {
@@ -207,7 +284,11 @@ pub fn diff(a: &Pack, b: &Pack) -> String {
             }
         }
     }
-    let _ = writeln!(out, "{changes} rule{} differ", if changes == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "{changes} rule{} differ",
+        if changes == 1 { "" } else { "s" }
+    );
     out
 }
 

@@ -44,12 +44,16 @@ pub struct Config {
 impl Config {
     /// The nearest `auditor.toml` in `start` or a parent directory.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+        start
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file())
     }
 
     pub fn load(path: &Path) -> Result<Config, Diagnostic> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::whole(&file, format!("cannot read the config file: {e}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostic::whole(&file, format!("cannot read the config file: {e}")))?;
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             Diagnostic::at(&file, &text, e.span().map_or(0, |s| s.start), e.message().trim().to_string())
                 .with_help("keys: rules, include, exclude, fail-on, format, threads, paths, waivers (see README.md)")
@@ -70,7 +74,11 @@ impl Config {
     pub fn rules_spec(&self) -> Option<String> {
         let r = self.rules.as_ref()?;
         let resolved = self.resolve(r);
-        Some(if resolved.is_file() { resolved.display().to_string() } else { r.clone() })
+        Some(if resolved.is_file() {
+            resolved.display().to_string()
+        } else {
+            r.clone()
+        })
     }
 }
 
@@ -82,11 +90,18 @@ mod tests {
     fn is_found_walking_up_and_paths_resolve_against_it() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
-        std::fs::write(dir.path().join("auditor.toml"), "rules = \"packs/local.toml\"\nfail-on = \"warning\"\nexclude = [\"old/**\"]\n").unwrap();
+        std::fs::write(
+            dir.path().join("auditor.toml"),
+            "rules = \"packs/local.toml\"\nfail-on = \"warning\"\nexclude = [\"old/**\"]\n",
+        )
+        .unwrap();
         let found = Config::discover(&dir.path().join("a/b")).unwrap();
         let c = Config::load(&found).unwrap();
         assert_eq!(c.fail_on, Some(FailOn::Warning));
-        assert_eq!(c.resolve("packs/local.toml"), dir.path().join("packs/local.toml"));
+        assert_eq!(
+            c.resolve("packs/local.toml"),
+            dir.path().join("packs/local.toml")
+        );
         assert_eq!(c.rules_spec().as_deref(), Some("packs/local.toml"));
     }
 
@@ -97,6 +112,10 @@ mod tests {
         std::fs::write(&path, "rules = \"2021\"\nfail_on = \"error\"\n").unwrap();
         let e = Config::load(&path).unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(e.message.contains("unknown field `fail_on`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field `fail_on`"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -326,7 +326,13 @@ fn leading_parts(
     })
 }
 
-fn section_verdict(report: &Report, pack: &Pack, parts: &Parts, s: &SectionCheck, me: usize) -> Verdict {
+fn section_verdict(
+    report: &Report,
+    pack: &Pack,
+    parts: &Parts,
+    s: &SectionCheck,
+    me: usize,
+) -> Verdict {
     let Some(part) = parts.0[me].as_ref() else {
         let how = if s.fallback.is_empty() {
             "no heading names it"
@@ -337,7 +343,11 @@ fn section_verdict(report: &Report, pack: &Pack, parts: &Parts, s: &SectionCheck
         if let Scope::Except(excluded) = &s.scope {
             for &p in excluded {
                 let Some(other) = &parts.0[p] else { continue };
-                if let Some(&h) = other.blocks.iter().find(|&&b| heading_matches(report, s, b)) {
+                if let Some(&h) = other
+                    .blocks
+                    .iter()
+                    .find(|&&b| heading_matches(report, s, b))
+                {
                     let message = format!(
                         "not found: {how}; a heading names it only inside {}, which does not count",
                         part_name(pack, p)
@@ -452,7 +462,10 @@ fn content_matches(
                     std::iter::once(start..text.len()).collect()
                 };
                 // A unit that starts in the heading's title is matched from where the body begins.
-                let units = units.into_iter().filter(|u| u.end > start).map(|u| u.start.max(start)..u.end);
+                let units = units
+                    .into_iter()
+                    .filter(|u| u.end > start)
+                    .map(|u| u.start.max(start)..u.end);
                 for u in units {
                     if let Some((rank, m)) = unit_match(c, &text[u.clone()]) {
                         let at = u.start + m.start..u.start + m.end;
@@ -780,12 +793,17 @@ mod tests {
     }
 
     fn rule(id: &str, kind: &str, keys: &str) -> String {
-        format!("[[rule]]\nid = \"{id}\"\nname = \"{id}\"\nkind = \"{kind}\"\nseverity = \"error\"\nbasis = \"\"\nhelp = \"\"\n{keys}\n")
+        format!(
+            "[[rule]]\nid = \"{id}\"\nname = \"{id}\"\nkind = \"{kind}\"\nseverity = \"error\"\nbasis = \"\"\nhelp = \"\"\n{keys}\n"
+        )
     }
 
     fn verdict(pack: &Pack, text: &str, id: &str) -> Finding {
         let report = Report::parse(text);
-        audit(&report, pack).into_iter().find(|f| f.rule == id).unwrap()
+        audit(&report, pack)
+            .into_iter()
+            .find(|f| f.rule == id)
+            .unwrap()
     }
 
     const REPORT: &str = "某县关于2022年度法治政府建设情况的报告\n\
@@ -805,7 +823,11 @@ mod tests {
 
     #[test]
     fn a_section_without_heading_is_found_by_its_paragraph_and_ends_where_another_part_begins() {
-        let p = pack(&rule("s", "section", "headings = ['不足']\nfallback = ['同时也要看到']\nmin-items = 2"));
+        let p = pack(&rule(
+            "s",
+            "section",
+            "headings = ['不足']\nfallback = ['同时也要看到']\nmin-items = 2",
+        ));
         let text = "一、主要举措\n全年办结案件十件。\n同时也要看到,我县仍有短板:一是队伍薄弱;二是经费不足。\n2023年,我们将加强队伍建设。";
         let f = verdict(&p, text, "s");
         assert_eq!(f.status, Status::Pass, "{}", f.message);
@@ -815,10 +837,18 @@ mod tests {
 
     #[test]
     fn a_section_too_short_is_a_gap_that_says_why() {
-        let p = pack(&rule("s", "section", "headings = ['不足']\nmin-chars = 100"));
+        let p = pack(&rule(
+            "s",
+            "section",
+            "headings = ['不足']\nmin-chars = 100",
+        ));
         let f = verdict(&p, REPORT, "s");
         assert_eq!(f.status, Status::Gap);
-        assert!(f.message.contains("only") && f.message.contains("at least 100"), "{}", f.message);
+        assert!(
+            f.message.contains("only") && f.message.contains("at least 100"),
+            "{}",
+            f.message
+        );
     }
 
     #[test]
@@ -828,13 +858,21 @@ mod tests {
         let text = "一、坚持党的领导\n全年召开会议十次。\n二、深化改革\n办结事项百件。\n三、2023年工作安排\n继续推进。";
         let f = verdict(&p, text, "a");
         assert_eq!(f.status, Status::Pass, "{}", f.message);
-        assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(
+            f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [1, 3]
+        );
     }
 
     #[test]
     fn a_combined_heading_serves_both_parts_and_a_sub_heading_is_more_specific() {
-        let p = pack(&rule("s", "section", "headings = ['问题']\nscope = \"except:plan\""));
-        let combined = "一、主要举措\n正文。\n二、存在的问题和下一步打算\n队伍薄弱。下一步加强培训。";
+        let p = pack(&rule(
+            "s",
+            "section",
+            "headings = ['问题']\nscope = \"except:plan\"",
+        ));
+        let combined =
+            "一、主要举措\n正文。\n二、存在的问题和下一步打算\n队伍薄弱。下一步加强培训。";
         assert_eq!(verdict(&p, combined, "s").status, Status::Pass);
         let nested = "一、主要举措\n正文。\n二、存在的问题和下一步打算\n（一）存在的问题\n队伍薄弱。\n（二）下一步打算\n加强培训。";
         assert_eq!(verdict(&p, nested, "plan").evidence[0].line, 6);
@@ -843,10 +881,15 @@ mod tests {
 
     #[test]
     fn content_outside_a_part_does_not_count_and_the_near_miss_is_shown() {
-        let p = pack(&rule("frp", "content", "scope = \"except:plan\"\nany = ['第一责任人']"));
+        let p = pack(&rule(
+            "frp",
+            "content",
+            "scope = \"except:plan\"\nany = ['第一责任人']",
+        ));
         let f = verdict(&p, REPORT, "frp");
         assert_eq!((f.status, f.evidence[0].line), (Status::Pass, 3));
-        let only_in_plan = "一、主要举措\n全年办结案件十件。\n二、2023年工作安排\n严格落实第一责任人职责。";
+        let only_in_plan =
+            "一、主要举措\n全年办结案件十件。\n二、2023年工作安排\n严格落实第一责任人职责。";
         let f = verdict(&p, only_in_plan, "frp");
         assert_eq!(f.status, Status::Gap);
         assert!(f.message.contains("found only inside"), "{}", f.message);
@@ -857,17 +900,34 @@ mod tests {
     fn together_patterns_must_meet_in_one_sentence() {
         let p = pack(&rule("c", "content", "together = [['县长', '述法']]"));
         assert_eq!(verdict(&p, "县长在年终述法。", "c").status, Status::Pass);
-        assert_eq!(verdict(&p, "县长主持会议。干部述法。", "c").status, Status::Gap);
-        let p = pack(&rule("c", "content", "together = [['县长', '述法']]\nwithin = \"scope\""));
-        assert_eq!(verdict(&p, "县长主持会议。干部述法。", "c").status, Status::Pass);
+        assert_eq!(
+            verdict(&p, "县长主持会议。干部述法。", "c").status,
+            Status::Gap
+        );
+        let p = pack(&rule(
+            "c",
+            "content",
+            "together = [['县长', '述法']]\nwithin = \"scope\"",
+        ));
+        assert_eq!(
+            verdict(&p, "县长主持会议。干部述法。", "c").status,
+            Status::Pass
+        );
     }
 
     #[test]
     fn forbidden_content_lists_every_place() {
-        let p = pack(&rule("x", "content", "forbid = true\nany = ['XX县', '某某']"));
+        let p = pack(&rule(
+            "x",
+            "content",
+            "forbid = true\nany = ['XX县', '某某']",
+        ));
         let f = verdict(&p, "XX县法治报告\n某某同志主持。\n正文。", "x");
         assert_eq!(f.status, Status::Gap);
-        assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(
+            f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [1, 2]
+        );
         assert_eq!(verdict(&p, "正文。", "x").status, Status::Pass);
     }
 
@@ -876,14 +936,24 @@ mod tests {
         let s = rule("s", "section", "headings = ['不足']");
         let c = rule("c", "content", "scope = \"part-body:s\"\nany = ['原因']");
         let p = pack(&format!("{s}{c}"));
-        assert_eq!(verdict(&p, "二、存在的不足和原因\n一是队伍薄弱。", "c").status, Status::Gap);
-        assert_eq!(verdict(&p, "二、存在的不足和原因：原因是培训少。", "c").status, Status::Pass);
+        assert_eq!(
+            verdict(&p, "二、存在的不足和原因\n一是队伍薄弱。", "c").status,
+            Status::Gap
+        );
+        assert_eq!(
+            verdict(&p, "二、存在的不足和原因：原因是培训少。", "c").status,
+            Status::Pass
+        );
         assert_eq!(verdict(&p, REPORT, "c").status, Status::Pass);
     }
 
     #[test]
     fn a_missing_scope_gives_the_if_missing_verdict() {
-        let p = pack(&rule("c", "content", "scope = \"part:plan\"\nany = ['x']\nif-missing = \"skip\""));
+        let p = pack(&rule(
+            "c",
+            "content",
+            "scope = \"part:plan\"\nany = ['x']\nif-missing = \"skip\"",
+        ));
         let f = verdict(&p, "一、主要举措\n正文。", "c");
         assert_eq!(f.status, Status::Skip);
         assert!(f.message.contains("安排（plan）"), "{}", f.message);
@@ -891,7 +961,11 @@ mod tests {
 
     #[test]
     fn the_plan_year_is_the_report_year_plus_one() {
-        let p = pack(&rule("y", "year", "scope = \"part:plan\"\noffset = 1\nrelative = ['下一年度']"));
+        let p = pack(&rule(
+            "y",
+            "year",
+            "scope = \"part:plan\"\noffset = 1\nrelative = ['下一年度']",
+        ));
         assert_eq!(verdict(&p, REPORT, "y").status, Status::Pass);
         let wrong = REPORT.replace("2023年工作安排", "2022年工作安排");
         let f = verdict(&p, &wrong, "y");
@@ -908,9 +982,16 @@ mod tests {
 
     #[test]
     fn publication_by_date_by_statement_or_skip() {
-        let p = pack(&rule("pub", "publication", "statement = ['本报告[^。]*网站[^。]*公开']"));
+        let p = pack(&rule(
+            "pub",
+            "publication",
+            "statement = ['本报告[^。]*网站[^。]*公开']",
+        ));
         let dated = |d: &str| format!("发布日期：{d}\n{REPORT}");
-        assert_eq!(verdict(&p, &dated("2023-04-01"), "pub").status, Status::Pass);
+        assert_eq!(
+            verdict(&p, &dated("2023-04-01"), "pub").status,
+            Status::Pass
+        );
         let late = verdict(&p, &dated("2023-04-02"), "pub");
         assert_eq!((late.status, late.evidence[0].line), (Status::Gap, 1));
         let stated = format!("{REPORT}\n本报告通过政府网站向社会公开。");
@@ -927,17 +1008,26 @@ mod tests {
         let swapped = "一、2023年工作安排\n继续。\n二、存在的不足\n薄弱。";
         let f = verdict(&p, swapped, "o");
         assert_eq!(f.status, Status::Gap);
-        assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(
+            f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [1, 3]
+        );
         assert_eq!(verdict(&p, "正文。", "o").status, Status::Skip);
     }
 
     #[test]
     fn numbering_gaps_and_repeats_are_found_at_every_level() {
         let p = pack(&rule("n", "numbering", ""));
-        assert_eq!(verdict(&p, "一、甲\n（一）子\n（二）子\n二、乙\n（一）子", "n").status, Status::Pass);
+        assert_eq!(
+            verdict(&p, "一、甲\n（一）子\n（二）子\n二、乙\n（一）子", "n").status,
+            Status::Pass
+        );
         let f = verdict(&p, "一、甲\n（二）子\n三、乙\n三、丙", "n");
         assert_eq!(f.status, Status::Gap);
-        assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 3, 4]);
+        assert_eq!(
+            f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
         assert_eq!(verdict(&p, "没有标题。", "n").status, Status::Skip);
     }
 }

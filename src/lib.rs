@@ -79,7 +79,11 @@ fn locate(document: &load::Document, findings: &mut [Finding]) {
         return;
     }
     for e in findings.iter_mut().flat_map(|f| f.evidence.iter_mut()) {
-        if let Some(loc) = e.line.checked_sub(1).and_then(|i| document.locations.get(i)) {
+        if let Some(loc) = e
+            .line
+            .checked_sub(1)
+            .and_then(|i| document.locations.get(i))
+        {
             e.location = *loc;
         }
     }
@@ -106,11 +110,17 @@ pub struct PackChoice {
 
 impl PackSet {
     pub fn one(pack: Pack) -> PackSet {
-        PackSet { packs: vec![pack], auto: false }
+        PackSet {
+            packs: vec![pack],
+            auto: false,
+        }
     }
 
     pub fn auto() -> Result<PackSet, diagnostic::PackError> {
-        let packs = AUTO_PACKS.iter().map(|n| Pack::load(n)).collect::<Result<_, _>>()?;
+        let packs = AUTO_PACKS
+            .iter()
+            .map(|n| Pack::load(n))
+            .collect::<Result<_, _>>()?;
         Ok(PackSet { packs, auto: true })
     }
 
@@ -125,19 +135,42 @@ impl PackSet {
             return (0, None);
         }
         let span = |p: &Pack| p.meta.years.unwrap_or((i32::MIN, i32::MAX));
-        let choice = |i: usize, reason: String| (i, Some(PackChoice { id: self.packs[i].meta.id.clone(), reason }));
+        let choice = |i: usize, reason: String| {
+            (
+                i,
+                Some(PackChoice {
+                    id: self.packs[i].meta.id.clone(),
+                    reason,
+                }),
+            )
+        };
         let Some(y) = year else {
             return choice(0, "the report year is not known; the latest pack".into());
         };
-        if let Some(i) = self.packs.iter().position(|p| (span(p).0..=span(p).1).contains(&y)) {
+        if let Some(i) = self
+            .packs
+            .iter()
+            .position(|p| (span(p).0..=span(p).1).contains(&y))
+        {
             let (a, b) = span(&self.packs[i]);
-            return choice(i, format!("report year {y} is within the pack's years {a}–{b}"));
+            return choice(
+                i,
+                format!("report year {y} is within the pack's years {a}–{b}"),
+            );
         }
-        let earliest = (0..self.packs.len()).min_by_key(|&i| span(&self.packs[i]).0).unwrap_or(0);
+        let earliest = (0..self.packs.len())
+            .min_by_key(|&i| span(&self.packs[i]).0)
+            .unwrap_or(0);
         if y < span(&self.packs[earliest]).0 {
-            return choice(earliest, format!("report year {y} precedes every pack; the earliest"));
+            return choice(
+                earliest,
+                format!("report year {y} precedes every pack; the earliest"),
+            );
         }
-        choice(0, format!("report year {y} is after every pack's years; the latest"))
+        choice(
+            0,
+            format!("report year {y} is after every pack's years; the latest"),
+        )
     }
 }
 
@@ -151,8 +184,17 @@ pub fn audit_input(input: &load::Input, packs: &PackSet, options: &load::Options
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let error = format!("internal error while auditing this report ({what}); please report it with the file");
-        Audited { path: input.label(), source: None, pack_choice: None, meta: None, findings: Vec::new(), error: Some(error) }
+        let error = format!(
+            "internal error while auditing this report ({what}); please report it with the file"
+        );
+        Audited {
+            path: input.label(),
+            source: None,
+            pack_choice: None,
+            meta: None,
+            findings: Vec::new(),
+            error: Some(error),
+        }
     })
 }
 
@@ -171,9 +213,23 @@ fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Optio
                 created: document.created,
                 modified: document.modified,
             };
-            Audited { path, source: Some(source), pack_choice, meta: Some(report.meta), findings, error: None }
+            Audited {
+                path,
+                source: Some(source),
+                pack_choice,
+                meta: Some(report.meta),
+                findings,
+                error: None,
+            }
         }
-        Err(e) => Audited { path, source: None, pack_choice: None, meta: None, findings: Vec::new(), error: Some(e) },
+        Err(e) => Audited {
+            path,
+            source: None,
+            pack_choice: None,
+            meta: None,
+            findings: Vec::new(),
+            error: Some(e),
+        },
     }
 }
 

@@ -17,7 +17,13 @@ use std::process::ExitCode;
 /// Exit codes: 0 no failing gap; 1 a gap that fails under --fail-on (by default, any gap of
 /// severity error); 2 a usage, config, rules-file or input error.
 #[derive(Parser, Debug)]
-#[command(name = "auditor", version, about, long_about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "auditor",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -156,14 +162,19 @@ fn run(cli: AuditArgs) -> Result<u8> {
     } else {
         let found = match &cli.config {
             Some(p) => Some(p.clone()),
-            None => std::env::current_dir().ok().and_then(|d| Config::discover(&d)),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| Config::discover(&d)),
         };
         match found {
             Some(path) => Config::load(&path).map_err(|d| anyhow::anyhow!("{d}"))?,
             None => Config::default(),
         }
     };
-    let rules = cli.rules.or_else(|| config.rules_spec()).unwrap_or_else(|| "auto".into());
+    let rules = cli
+        .rules
+        .or_else(|| config.rules_spec())
+        .unwrap_or_else(|| "auto".into());
     let packs = if rules == "auto" {
         auditor::PackSet::auto()
     } else {
@@ -173,9 +184,18 @@ fn run(cli: AuditArgs) -> Result<u8> {
     let pack = packs.primary();
     let format = cli.format.or(config.format).unwrap_or(Format::Table);
     let fail_on = cli.fail_on.or(config.fail_on).unwrap_or_default();
-    let include = if cli.include.is_empty() { config.include.clone() } else { cli.include };
-    let exclude = if cli.exclude.is_empty() { config.exclude.clone() } else { cli.exclude };
-    let selection = Selection::new(&include, &exclude).map_err(|e| anyhow::anyhow!("error: {e}"))?;
+    let include = if cli.include.is_empty() {
+        config.include.clone()
+    } else {
+        cli.include
+    };
+    let exclude = if cli.exclude.is_empty() {
+        config.exclude.clone()
+    } else {
+        cli.exclude
+    };
+    let selection =
+        Selection::new(&include, &exclude).map_err(|e| anyhow::anyhow!("error: {e}"))?;
 
     let mut paths = cli.paths;
     if paths.is_empty() {
@@ -195,14 +215,17 @@ fn run(cli: AuditArgs) -> Result<u8> {
 
     let (inputs, skipped) = load::collect(&paths, &selection);
     let progress = progress_bar(inputs.len());
-    let options = load::Options { encoding: cli.encoding };
+    let options = load::Options {
+        encoding: cli.encoding,
+    };
     let threads = cli.threads.or(config.threads).unwrap_or(0);
     let tick = || {
         if let Some(bar) = &progress {
             bar.inc(1);
         }
     };
-    let mut audited = auditor::audit_all(&inputs, &packs, &options, threads, &tick).map_err(|e| anyhow::anyhow!("error: {e}"))?;
+    let mut audited = auditor::audit_all(&inputs, &packs, &options, threads, &tick)
+        .map_err(|e| anyhow::anyhow!("error: {e}"))?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -211,10 +234,21 @@ fn run(cli: AuditArgs) -> Result<u8> {
             eprintln!("error: {}: {e}", a.path);
         }
     }
-    let waiver_file = cli.waivers.clone().or_else(|| config.waivers.as_ref().map(|w| config.resolve(w))).or_else(|| {
-        let start = config.file.as_ref().and_then(|f| f.parent().map(Path::to_path_buf)).or_else(|| std::env::current_dir().ok())?;
-        start.ancestors().map(|d| d.join(auditor::waivers::FILE_NAME)).find(|p| p.is_file())
-    });
+    let waiver_file = cli
+        .waivers
+        .clone()
+        .or_else(|| config.waivers.as_ref().map(|w| config.resolve(w)))
+        .or_else(|| {
+            let start = config
+                .file
+                .as_ref()
+                .and_then(|f| f.parent().map(Path::to_path_buf))
+                .or_else(|| std::env::current_dir().ok())?;
+            start
+                .ancestors()
+                .map(|d| d.join(auditor::waivers::FILE_NAME))
+                .find(|p| p.is_file())
+        });
     let stale = match &waiver_file {
         Some(path) if !cli.no_waivers => {
             let waivers = auditor::waivers::load(path).map_err(|d| anyhow::anyhow!("{d}"))?;
@@ -224,7 +258,10 @@ fn run(cli: AuditArgs) -> Result<u8> {
     };
     for s in &stale {
         let target = s.report.as_deref().or(s.unit.as_deref()).unwrap_or("?");
-        eprintln!("warning: stale waiver for rule `{}` on {target}: {}", s.rule, s.reason);
+        eprintln!(
+            "warning: stale waiver for rule `{}` on {target}: {}",
+            s.rule, s.reason
+        );
     }
 
     let color = cli.output.is_none()
@@ -239,14 +276,21 @@ fn run(cli: AuditArgs) -> Result<u8> {
         summary_only: cli.summary,
         color,
     };
-    let bytes = render::render(format, &batch).map_err(|e| anyhow::anyhow!("error: cannot render the output: {e}"))?;
+    let bytes = render::render(format, &batch)
+        .map_err(|e| anyhow::anyhow!("error: cannot render the output: {e}"))?;
     match &cli.output {
         Some(path) => write_atomically(path, &bytes)?,
         None => write_stdout(&bytes)?,
     }
     let code = auditor::exit_code(&audited, fail_on);
     // Stale waivers are warnings: they fail the run under --fail-on warning.
-    Ok(if code == 0 && fail_on == FailOn::Warning && !stale.is_empty() { 1 } else { code as u8 })
+    Ok(
+        if code == 0 && fail_on == FailOn::Warning && !stale.is_empty() {
+            1
+        } else {
+            code as u8
+        },
+    )
 }
 
 /// A progress bar on stderr for batches of more than a handful of files, only on a terminal
@@ -255,7 +299,9 @@ fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
     let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     (interactive && n > 5).then(|| {
         let bar = indicatif::ProgressBar::new(n as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} reports {elapsed}") {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} reports {elapsed}")
+        {
             bar.set_style(style);
         }
         bar
@@ -265,8 +311,14 @@ fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
 /// Write through a temporary file in the same directory and a rename, so that an interrupted run
 /// never leaves a half-written report behind.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().context("--output needs a file name")?.to_string_lossy();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .context("--output needs a file name")?
+        .to_string_lossy();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
@@ -287,12 +339,26 @@ fn rules_command(action: RulesAction) -> Result<u8> {
         RulesAction::List { rules } => {
             let pack = load_pack(&rules)?;
             let mut table = comfy_table::Table::new();
-            table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED).set_content_arrangement(comfy_table::ContentArrangement::Dynamic).set_width(120);
+            table
+                .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                .set_width(120);
             table.set_header(vec!["id", "name", "severity", "basis"]);
             for r in &pack.rules {
-                table.add_row(vec![r.id.clone(), r.name.clone(), r.severity.to_string(), r.basis.clone()]);
+                table.add_row(vec![
+                    r.id.clone(),
+                    r.name.clone(),
+                    r.severity.to_string(),
+                    r.basis.clone(),
+                ]);
             }
-            out = format!("{} {} ({}): {} rules\n{table}\n", pack.meta.id, pack.meta.version, pack.origin, pack.rules.len());
+            out = format!(
+                "{} {} ({}): {} rules\n{table}\n",
+                pack.meta.id,
+                pack.meta.version,
+                pack.origin,
+                pack.rules.len()
+            );
             0
         }
         RulesAction::Explain { id, rules } => {
@@ -301,23 +367,42 @@ fn rules_command(action: RulesAction) -> Result<u8> {
                 Some(text) => out = text,
                 None => {
                     let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
-                    bail!("error: no rule `{id}` in pack {}\n  = help: rules: {}", pack.meta.id, ids.join(", "));
+                    bail!(
+                        "error: no rule `{id}` in pack {}\n  = help: rules: {}",
+                        pack.meta.id,
+                        ids.join(", ")
+                    );
                 }
             }
             0
         }
         RulesAction::Check { pack } => {
             let p = load_pack(&pack)?;
-            let failed: Vec<_> = authoring::run_examples(&p).into_iter().filter(|r| !r.ok()).collect();
+            let failed: Vec<_> = authoring::run_examples(&p)
+                .into_iter()
+                .filter(|r| !r.ok())
+                .collect();
             for f in &failed {
-                let _ = writeln!(out, "error: {pack}: rule `{}` example {} gives {}, but the example expects {}: {}", f.rule, f.number, f.got, f.expect, f.message);
+                let _ = writeln!(
+                    out,
+                    "error: {pack}: rule `{}` example {} gives {}, but the example expects {}: {}",
+                    f.rule, f.number, f.got, f.expect, f.message
+                );
             }
             let examples: usize = p.rules.iter().map(|r| r.examples.len()).sum();
             if failed.is_empty() {
-                let _ = writeln!(out, "ok: {pack}: {} rules, {examples} examples agree", p.rules.len());
+                let _ = writeln!(
+                    out,
+                    "ok: {pack}: {} rules, {examples} examples agree",
+                    p.rules.len()
+                );
                 0
             } else {
-                let _ = writeln!(out, "{} of {examples} examples disagree with their rules", failed.len());
+                let _ = writeln!(
+                    out,
+                    "{} of {examples} examples disagree with their rules",
+                    failed.len()
+                );
                 2
             }
         }
@@ -325,7 +410,14 @@ fn rules_command(action: RulesAction) -> Result<u8> {
             let p = load_pack(&pack)?;
             let runs = authoring::run_examples(&p);
             for r in &runs {
-                let verdict = if r.ok() { "ok".to_string() } else { format!("FAILED (got {}, expected {}: {})", r.got, r.expect, r.message) };
+                let verdict = if r.ok() {
+                    "ok".to_string()
+                } else {
+                    format!(
+                        "FAILED (got {}, expected {}: {})",
+                        r.got, r.expect, r.message
+                    )
+                };
                 let _ = writeln!(out, "test {}::example-{} ... {verdict}", r.rule, r.number);
             }
             let failed = runs.iter().filter(|r| !r.ok()).count();
@@ -376,12 +468,23 @@ fn init(dir: &Path) -> Result<u8> {
     let pack = dir.join("rules").join("local.toml");
     for p in [&config, &pack] {
         if p.exists() {
-            bail!("error: {} exists already; init never overwrites a file", p.display());
+            bail!(
+                "error: {} exists already; init never overwrites a file",
+                p.display()
+            );
         }
     }
-    std::fs::create_dir_all(dir.join("rules")).with_context(|| format!("error: cannot create {}", dir.join("rules").display()))?;
-    std::fs::write(&config, STARTER_CONFIG).with_context(|| format!("error: cannot write {}", config.display()))?;
-    std::fs::write(&pack, STARTER_PACK).with_context(|| format!("error: cannot write {}", pack.display()))?;
-    print_out(&format!("wrote {} and {}\nnext: edit them, then run `auditor rules check {}` and `auditor`\n", config.display(), pack.display(), pack.display()))?;
+    std::fs::create_dir_all(dir.join("rules"))
+        .with_context(|| format!("error: cannot create {}", dir.join("rules").display()))?;
+    std::fs::write(&config, STARTER_CONFIG)
+        .with_context(|| format!("error: cannot write {}", config.display()))?;
+    std::fs::write(&pack, STARTER_PACK)
+        .with_context(|| format!("error: cannot write {}", pack.display()))?;
+    print_out(&format!(
+        "wrote {} and {}\nnext: edit them, then run `auditor rules check {}` and `auditor`\n",
+        config.display(),
+        pack.display(),
+        pack.display()
+    ))?;
     Ok(0)
 }

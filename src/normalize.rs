@@ -67,7 +67,12 @@ pub fn looks_traditional(text: &str) -> bool {
     // Frequent characters that exist only in traditional script: a simplified report has
     // none of them, so the dictionary conversion below runs only on likely candidates.
     const HINTS: &str = "們這個說為與來時國會對發開從還後實學體關點機問無經現當於長條變議區門見計進達過應網們縣鎮報議務權據規辦黨領導責險審單處職設體質護勵";
-    let hints = text.chars().take(20_000).filter(|c| HINTS.contains(*c)).take(3).count();
+    let hints = text
+        .chars()
+        .take(20_000)
+        .filter(|c| HINTS.contains(*c))
+        .take(3)
+        .count();
     if hints < 3 {
         return false;
     }
@@ -78,7 +83,11 @@ pub fn looks_traditional(text: &str) -> bool {
     if sample.is_empty() {
         return false;
     }
-    let changed = sample.chars().zip(cc.convert(&sample).chars()).filter(|(a, b)| a != b).count();
+    let changed = sample
+        .chars()
+        .zip(cc.convert(&sample).chars())
+        .filter(|(a, b)| a != b)
+        .count();
     changed * 100 > sample.chars().count() * 3
 }
 
@@ -195,11 +204,16 @@ mod tests {
     fn traditional_text_is_matched_as_simplified_and_keeps_its_map() {
         let text = "縣人民政府關於2022年度法治政府建設情況的報告。存在的問題和不足";
         assert!(looks_traditional(text));
-        assert!(!looks_traditional("县人民政府关于2022年度法治政府建设情况的报告。显著成效"));
+        assert!(!looks_traditional(
+            "县人民政府关于2022年度法治政府建设情况的报告。显著成效"
+        ));
         let mut f = fold(text);
         let n = f.text.chars().count();
         simplify(&mut f);
-        assert_eq!(f.text, "县人民政府关于2022年度法治政府建设情况的报告。存在的问题和不足");
+        assert_eq!(
+            f.text,
+            "县人民政府关于2022年度法治政府建设情况的报告。存在的问题和不足"
+        );
         assert_eq!(f.text.chars().count(), n);
     }
 

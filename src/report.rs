@@ -144,8 +144,9 @@ static CHROME: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 /// A site clock: a date with its weekday (`2019年12月3日星期二`), on a short line.
-static CLOCK: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]"));
+static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]")
+});
 static CHROME_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"ICP备|网站标识码|公网安备|仅供.{0,6}(?:学习|参考|交流)|共\s*\d+\s*页|首页\s*>|访问量\s*:|浏览次数\s*:",
@@ -362,7 +363,10 @@ fn is_chrome(b: &Block) -> bool {
     }
     // Metadata tables space out their labels (索 引 号 | …).
     let packed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    CHROME.is_match(t) || CHROME.is_match(&packed) || CHROME_ANYWHERE.is_match(t) || CLOCK.is_match(t)
+    CHROME.is_match(t)
+        || CHROME.is_match(&packed)
+        || CHROME_ANYWHERE.is_match(t)
+        || CLOCK.is_match(t)
 }
 
 /// Cut a line where a heading starts after a sentence end, if its number follows the last one
@@ -517,7 +521,10 @@ impl Report {
                 .clone()
                 .map(|i| {
                     let t = self.blocks[i].text.trim_start_matches('#').trim();
-                    TITLE_LABEL.replace(t, "").trim_end_matches(['|', ' ']).to_string()
+                    TITLE_LABEL
+                        .replace(t, "")
+                        .trim_end_matches(['|', ' '])
+                        .to_string()
                 })
                 .collect();
             meta.title = Some(parts.join(" "));
@@ -702,7 +709,9 @@ fn find_title(blocks: &[Block], body_end: usize) -> Option<Range<usize>> {
         // A numbered heading ends the search; a Markdown `#` line without a Chinese marker may be
         // the title.
         let unhashed = t.trim_start_matches('#').trim_start();
-        if heading_marker(unhashed).is_some() || (!t.starts_with('#') && heading_marker(t).is_some()) {
+        if heading_marker(unhashed).is_some()
+            || (!t.starts_with('#') && heading_marker(t).is_some())
+        {
             break;
         }
         if !is_title_candidate(t) {
@@ -916,7 +925,10 @@ mod tests {
         let text = "索 引 号 | 1162/2025-48 | 主题分类 | 综合 |\n成文日期 | 2023-02-13 | 发布日期 | 2023-03-30 |\n\
                     标 题 | 青山县2022年度法治政府建设情况报告 |\n天津市某区人民政府 2019年12月3日星期二\n2022年，我县推进法治政府建设。";
         let r = Report::parse(text);
-        assert_eq!(r.meta.title.as_deref(), Some("青山县2022年度法治政府建设情况报告"));
+        assert_eq!(
+            r.meta.title.as_deref(),
+            Some("青山县2022年度法治政府建设情况报告")
+        );
         assert_eq!(r.meta.unit.as_deref(), Some("青山县"));
         assert_eq!(r.meta.published, Date::new(2023, 3, 30));
         assert_eq!(r.blocks[0].kind, BlockKind::Chrome);
@@ -931,10 +943,15 @@ mod tests {
 
     #[test]
     fn an_unlabelled_date_in_the_metadata_line_is_the_publication_date() {
-        let r = Report::parse("2021-03-03 11:44  来源：县司法局  浏览：\n某县2020年度法治政府建设情况报告\n正文。");
+        let r = Report::parse(
+            "2021-03-03 11:44  来源：县司法局  浏览：\n某县2020年度法治政府建设情况报告\n正文。",
+        );
         assert_eq!(r.meta.published, Date::new(2021, 3, 3));
         let r = Report::parse("某县2020年度法治政府建设情况报告\n2021-03-03 起施行的办法。");
-        assert_eq!(r.meta.published, None, "a date in the text is not a publication date");
+        assert_eq!(
+            r.meta.published, None,
+            "a date in the text is not a publication date"
+        );
     }
 
     #[test]

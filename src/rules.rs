@@ -14,7 +14,10 @@ use toml::Spanned;
 pub const BUNDLED: &[(&str, &str)] = &[
     ("2021", include_str!("../rules/2021.toml")),
     ("2019", include_str!("../rules/2019.toml")),
-    ("province-example", include_str!("../rules/province-example.toml")),
+    (
+        "province-example",
+        include_str!("../rules/province-example.toml"),
+    ),
 ];
 
 /// How much a gap matters: `error` gaps fail the audit (exit code 1).
@@ -382,7 +385,12 @@ impl Pack {
     pub fn parse(text: &str, file: &str) -> Result<Pack, PackError> {
         let mut sources = Vec::new();
         let raw = load_raw(text, file, &mut sources, &mut Vec::new())?;
-        Compiler { sources, current: 0, diagnostics: Vec::new() }.compile(raw)
+        Compiler {
+            sources,
+            current: 0,
+            diagnostics: Vec::new(),
+        }
+        .compile(raw)
     }
 }
 
@@ -392,18 +400,29 @@ fn resolve_base(spec: &str, from: &str) -> Result<(String, String), String> {
     if let Some((n, text)) = BUNDLED.iter().find(|(n, _)| *n == name) {
         return Ok((format!("bundled:{n}"), text.to_string()));
     }
-    let base_dir = std::path::Path::new(from).parent().filter(|_| !from.starts_with("bundled:"));
+    let base_dir = std::path::Path::new(from)
+        .parent()
+        .filter(|_| !from.starts_with("bundled:"));
     let path = base_dir.map_or_else(|| std::path::PathBuf::from(spec), |d| d.join(spec));
     let text = std::fs::read_to_string(&path).map_err(|e| {
         let names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
-        format!("cannot read `{}` ({e}); extends takes a path or a bundled pack ({})", path.display(), names.join(", "))
+        format!(
+            "cannot read `{}` ({e}); extends takes a path or a bundled pack ({})",
+            path.display(),
+            names.join(", ")
+        )
     })?;
     Ok((path.display().to_string(), text))
 }
 
 /// Read a pack and the packs it extends, merged into one: the bases' rules in order, then the
 /// removals, the overrides, and this pack's own rules.
-fn load_raw(text: &str, file: &str, sources: &mut Vec<(String, String)>, stack: &mut Vec<String>) -> Result<RawPack, PackError> {
+fn load_raw(
+    text: &str,
+    file: &str,
+    sources: &mut Vec<(String, String)>,
+    stack: &mut Vec<String>,
+) -> Result<RawPack, PackError> {
     let src = sources.len();
     sources.push((file.to_string(), text.to_string()));
     let mut raw: RawPack = toml::from_str(text).map_err(|e| {
@@ -427,11 +446,16 @@ fn load_raw(text: &str, file: &str, sources: &mut Vec<(String, String)>, stack: 
     let mut fragments = BTreeMap::new();
     let mut fragment_src = BTreeMap::new();
     for spec in raw.pack.extends.clone() {
-        let (base_file, base_text) = resolve_base(&spec, file).map_err(|e| Diagnostic::whole(file, format!("extends `{spec}`: {e}")))?;
+        let (base_file, base_text) = resolve_base(&spec, file)
+            .map_err(|e| Diagnostic::whole(file, format!("extends `{spec}`: {e}")))?;
         if stack.contains(&base_file) {
             let mut cycle = stack.clone();
             cycle.push(base_file);
-            return Err(Diagnostic::whole(file, format!("packs extend each other in a cycle: {}", cycle.join(" → "))).into());
+            return Err(Diagnostic::whole(
+                file,
+                format!("packs extend each other in a cycle: {}", cycle.join(" → ")),
+            )
+            .into());
         }
         let base = load_raw(&base_text, &base_file, sources, stack)?;
         fragments.extend(base.fragments);
@@ -450,18 +474,33 @@ fn load_raw(text: &str, file: &str, sources: &mut Vec<(String, String)>, stack: 
         rules.retain(|r| r.id.get_ref() != id);
         if rules.len() == before {
             let offset = text.find(&format!("\"{id}\"")).unwrap_or(0);
-            diagnostics.push(at(offset, format!("remove: no rule `{id}` in the packs this one extends")));
+            diagnostics.push(at(
+                offset,
+                format!("remove: no rule `{id}` in the packs this one extends"),
+            ));
         }
     }
     for o in std::mem::take(&mut raw.overrides) {
         match rules.iter_mut().find(|r| r.id.get_ref() == o.id.get_ref()) {
             Some(r) => r.apply(o),
-            None => diagnostics.push(at(o.id.span().start, format!("override of unknown rule `{}`: the packs this one extends have no such rule", o.id.get_ref()))),
+            None => diagnostics.push(at(
+                o.id.span().start,
+                format!(
+                    "override of unknown rule `{}`: the packs this one extends have no such rule",
+                    o.id.get_ref()
+                ),
+            )),
         }
     }
     for r in std::mem::take(&mut raw.rule) {
         if rules.iter().any(|x| x.id.get_ref() == r.id.get_ref()) {
-            diagnostics.push(at(r.id.span().start, format!("rule `{}` is already in a pack this one extends: change it with [[override]]", r.id.get_ref())));
+            diagnostics.push(at(
+                r.id.span().start,
+                format!(
+                    "rule `{}` is already in a pack this one extends: change it with [[override]]",
+                    r.id.get_ref()
+                ),
+            ));
         } else {
             rules.push(r);
         }
@@ -497,7 +536,8 @@ struct Compiler {
 impl Compiler {
     fn error_at(&mut self, offset: usize, message: String) {
         let (file, text) = &self.sources[self.current];
-        self.diagnostics.push(Diagnostic::at(file, text, offset, message));
+        self.diagnostics
+            .push(Diagnostic::at(file, text, offset, message));
     }
 
     fn compile(mut self, raw: RawPack) -> Result<Pack, PackError> {
@@ -548,14 +588,27 @@ impl Compiler {
             .map(|(k, _)| *k)
             .collect();
             if !missing.is_empty() {
-                let message = format!("rule `{id}`: missing key{} {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", "));
+                let message = format!(
+                    "rule `{id}`: missing key{} {}",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", ")
+                );
                 self.error_at(r.id.span().start, message);
                 continue;
             }
             let Some(kind) = kinds[i] else {
                 let names: Vec<&str> = KINDS.iter().map(|k| k.0).collect();
-                let k = r.kind.as_ref().map_or((0, String::new()), |k| (k.span().start, k.get_ref().clone()));
-                self.error_at(k.0, format!("rule `{id}`: unknown kind `{}` (kinds: {})", k.1, names.join(", ")));
+                let k = r.kind.as_ref().map_or((0, String::new()), |k| {
+                    (k.span().start, k.get_ref().clone())
+                });
+                self.error_at(
+                    k.0,
+                    format!(
+                        "rule `{id}`: unknown kind `{}` (kinds: {})",
+                        k.1,
+                        names.join(", ")
+                    ),
+                );
                 continue;
             };
             let allowed = KINDS.iter().find(|k| k.0 == kind).map_or(&[][..], |k| k.1);
@@ -596,7 +649,12 @@ impl Compiler {
                 diagnostics: self.diagnostics,
             });
         }
-        let all_text: String = self.sources.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\u{0}");
+        let all_text: String = self
+            .sources
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join("\u{0}");
         Ok(Pack {
             meta: raw.pack,
             rules,
@@ -1148,8 +1206,15 @@ mod tests {
         let base = Pack::load("2021").unwrap();
         assert_eq!(pack.rules.len(), base.rules.len());
         assert!(pack.rule_index("numbering").is_none());
-        assert_eq!(pack.rules[pack.rule_index("frp-section").unwrap()].severity, Severity::Error);
-        assert_eq!(pack.rules.last().unwrap().id, "new", "new rules come after the base's; base fragments are usable");
+        assert_eq!(
+            pack.rules[pack.rule_index("frp-section").unwrap()].severity,
+            Severity::Error
+        );
+        assert_eq!(
+            pack.rules.last().unwrap().id,
+            "new",
+            "new rules come after the base's; base fragments are usable"
+        );
         assert_ne!(pack.hash, base.hash);
     }
 
@@ -1157,20 +1222,36 @@ mod tests {
     fn extends_errors_name_the_file_and_the_rule() {
         let dir = tempfile::tempdir().unwrap();
         let head = "[pack]\nid = \"x\"\nname = \"x\"\nversion = \"1\"\n";
-        let e = |body: &str| Pack::load(&write(dir.path(), "e.toml", &format!("{head}{body}"))).unwrap_err().to_string();
-        assert!(e("extends = [\"2021\"]\n[[override]]\nid = \"ghost\"\nseverity = \"error\"\n").contains("override of unknown rule `ghost`"));
-        assert!(e("extends = [\"2021\"]\nremove = [\"ghost\"]\n").contains("remove: no rule `ghost`"));
+        let e = |body: &str| {
+            Pack::load(&write(dir.path(), "e.toml", &format!("{head}{body}")))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            e("extends = [\"2021\"]\n[[override]]\nid = \"ghost\"\nseverity = \"error\"\n")
+                .contains("override of unknown rule `ghost`")
+        );
+        assert!(
+            e("extends = [\"2021\"]\nremove = [\"ghost\"]\n").contains("remove: no rule `ghost`")
+        );
         assert!(e("[[override]]\nid = \"frp\"\nseverity = \"error\"\n").contains("add `extends`"));
         assert!(e("extends = [\"2021\"]\n[[rule]]\nid = \"frp\"\nname = \"x\"\nkind = \"numbering\"\nseverity = \"error\"\nbasis = \"\"\nhelp = \"\"\n")
             .contains("already in a pack this one extends"));
         assert!(e("extends = [\"nope.toml\"]\n").contains("extends `nope.toml`"));
-        assert!(e("[[rule]]\nid = \"r\"\nkind = \"numbering\"\n").contains("missing keys name, severity, basis, help"));
+        assert!(
+            e("[[rule]]\nid = \"r\"\nkind = \"numbering\"\n")
+                .contains("missing keys name, severity, basis, help")
+        );
     }
 
     #[test]
     fn an_extends_cycle_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let pack = |id: &str, base: &str| format!("[pack]\nid = \"{id}\"\nname = \"x\"\nversion = \"1\"\nextends = [\"{base}\"]\n");
+        let pack = |id: &str, base: &str| {
+            format!(
+                "[pack]\nid = \"{id}\"\nname = \"x\"\nversion = \"1\"\nextends = [\"{base}\"]\n"
+            )
+        };
         write(dir.path(), "a.toml", &pack("a", "b.toml"));
         let b = write(dir.path(), "b.toml", &pack("b", "a.toml"));
         let e = Pack::load(&b).unwrap_err().to_string();
@@ -1180,8 +1261,16 @@ mod tests {
     #[test]
     fn an_error_in_a_base_pack_names_the_base_file() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "base.toml", &format!("{HEAD}{}", rule("content", "any = ['(']")));
-        let child = write(dir.path(), "child.toml", "[pack]\nid = \"c\"\nname = \"c\"\nversion = \"1\"\nextends = [\"base.toml\"]\n");
+        write(
+            dir.path(),
+            "base.toml",
+            &format!("{HEAD}{}", rule("content", "any = ['(']")),
+        );
+        let child = write(
+            dir.path(),
+            "child.toml",
+            "[pack]\nid = \"c\"\nname = \"c\"\nversion = \"1\"\nextends = [\"base.toml\"]\n",
+        );
         let e = Pack::load(&child).unwrap_err();
         assert!(e.diagnostics[0].file.ends_with("base.toml"), "{e}");
         assert_eq!(e.diagnostics[0].line, 12);
@@ -1197,24 +1286,39 @@ mod tests {
             assert!(failed.is_empty(), "pack {name}: {failed:?}");
             for r in &pack.rules {
                 let has = |s: Status| r.examples.iter().any(|e| e.expect == s);
-                assert!(has(Status::Pass) && has(Status::Gap), "pack {name}: rule {} needs a passing and a failing example", r.id);
+                assert!(
+                    has(Status::Pass) && has(Status::Gap),
+                    "pack {name}: rule {} needs a passing and a failing example",
+                    r.id
+                );
             }
         }
     }
-
 
     /// Found by fuzzing: errors in a rule that came from another file than the one being
     /// reported must not slice that file at a foreign offset.
     #[test]
     fn errors_in_merged_rules_point_into_the_right_file() {
         let dir = tempfile::tempdir().unwrap();
-        let bad_id = write(dir.path(), "a.toml", "[pack]\nid=\"x\"\nname=\"x\"\nversion=\"1\"\nextends=[\"2021\"]\n[[rule]]\n    id=\"é\"\n");
+        let bad_id = write(
+            dir.path(),
+            "a.toml",
+            "[pack]\nid=\"x\"\nname=\"x\"\nversion=\"1\"\nextends=[\"2021\"]\n[[rule]]\n    id=\"é\"\n",
+        );
         let e = Pack::load(&bad_id).unwrap_err();
-        assert!(e.diagnostics.iter().all(|d| d.file.ends_with("a.toml")), "{e}");
+        assert!(
+            e.diagnostics.iter().all(|d| d.file.ends_with("a.toml")),
+            "{e}"
+        );
         let pad = "#".to_string() + &"x".repeat(3000) + "法\n";
-        let kind = write(dir.path(), "b.toml", &format!("[pack]\nid=\"x\"\nname=\"x\"\nversion=\"1\"\nextends=[\"2021\"]\n[[override]]\nid=\"title\"\nkind=\"year\"\n{pad}"));
+        let kind = write(
+            dir.path(),
+            "b.toml",
+            &format!(
+                "[pack]\nid=\"x\"\nname=\"x\"\nversion=\"1\"\nextends=[\"2021\"]\n[[override]]\nid=\"title\"\nkind=\"year\"\n{pad}"
+            ),
+        );
         let e = Pack::load(&kind).unwrap_err();
         assert!(e.to_string().contains("b.toml:7:"), "{e}");
     }
-
 }

@@ -61,7 +61,8 @@ pub struct Stale {
 /// Read a waivers file; errors name the file and line.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, Diagnostic> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::whole(&file, format!("cannot read the waivers file: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::whole(&file, format!("cannot read the waivers file: {e}")))?;
     let raw: WaiverFile = toml::from_str(&text).map_err(|e| {
         Diagnostic::at(&file, &text, e.span().map_or(0, |s| s.start), e.message().trim().to_string())
             .with_help("each [[waiver]] takes report or unit, rule, justification, approved-by, expires = YYYY-MM-DD")
@@ -71,15 +72,28 @@ pub fn load(path: &Path) -> Result<Vec<Waiver>, Diagnostic> {
         .map(|w| {
             let at = |what: &str| {
                 let offset = text.find(&format!("\"{}\"", w.rule)).unwrap_or(0);
-                Diagnostic::at(&file, &text, offset, format!("waiver for rule `{}`: {what}", w.rule))
+                Diagnostic::at(
+                    &file,
+                    &text,
+                    offset,
+                    format!("waiver for rule `{}`: {what}", w.rule),
+                )
             };
             if w.report.is_none() && w.unit.is_none() {
                 return Err(at("give `report` (a path glob) or `unit`, or both"));
             }
-            let d = w.expires.date.ok_or_else(|| at("`expires` must be a date, e.g. 2025-06-30"))?;
-            let expiry = Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day)).ok_or_else(|| at("`expires` is not a valid date"))?;
+            let d = w
+                .expires
+                .date
+                .ok_or_else(|| at("`expires` must be a date, e.g. 2025-06-30"))?;
+            let expiry = Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                .ok_or_else(|| at("`expires` is not a valid date"))?;
             let matcher = match &w.report {
-                Some(g) => Some(Glob::new(g).map_err(|e| at(&format!("bad report glob: {e}")))?.compile_matcher()),
+                Some(g) => Some(
+                    Glob::new(g)
+                        .map_err(|e| at(&format!("bad report glob: {e}")))?
+                        .compile_matcher(),
+                ),
                 None => None,
             };
             Ok(Waiver {
@@ -98,15 +112,23 @@ pub fn load(path: &Path) -> Result<Vec<Waiver>, Diagnostic> {
 
 impl Waiver {
     fn matches(&self, a: &Audited, rule: &str) -> bool {
-        let path_ok = self.matcher.as_ref().is_none_or(|m| m.is_match(&a.path) || m.is_match(a.path.trim_start_matches("./")));
-        let unit_ok = self.unit.as_ref().is_none_or(|u| a.meta.as_ref().and_then(|m| m.unit.as_deref()) == Some(u.as_str()));
+        let path_ok = self
+            .matcher
+            .as_ref()
+            .is_none_or(|m| m.is_match(&a.path) || m.is_match(a.path.trim_start_matches("./")));
+        let unit_ok = self
+            .unit
+            .as_ref()
+            .is_none_or(|u| a.meta.as_ref().and_then(|m| m.unit.as_deref()) == Some(u.as_str()));
         self.rule == rule && path_ok && unit_ok
     }
 }
 
 /// Today's date (UTC), from the system clock.
 pub fn today() -> Date {
-    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -127,7 +149,9 @@ pub fn apply(waivers: &[Waiver], audited: &mut [Audited], today: Date) -> Vec<St
     for a in audited.iter_mut() {
         for k in 0..a.findings.len() {
             let (rule, status) = (a.findings[k].rule.clone(), a.findings[k].status);
-            let Some(i) = waivers.iter().position(|w| w.matches(a, &rule)) else { continue };
+            let Some(i) = waivers.iter().position(|w| w.matches(a, &rule)) else {
+                continue;
+            };
             used[i] = true;
             let w = &waivers[i];
             let f = &mut a.findings[k];
@@ -136,9 +160,15 @@ pub fn apply(waivers: &[Waiver], audited: &mut [Audited], today: Date) -> Vec<St
             }
             if w.expiry >= today {
                 f.status = Status::Waived;
-                f.message = format!("waived until {}: {} (approved by {}); the gap: {}", w.expires, w.justification, w.approved_by, f.message);
+                f.message = format!(
+                    "waived until {}: {} (approved by {}); the gap: {}",
+                    w.expires, w.justification, w.approved_by, f.message
+                );
             } else {
-                f.message = format!("waiver expired on {} ({}); {}", w.expires, w.justification, f.message);
+                f.message = format!(
+                    "waiver expired on {} ({}); {}",
+                    w.expires, w.justification, f.message
+                );
             }
         }
     }
@@ -163,7 +193,14 @@ mod tests {
     fn audited(path: &str, text: &str) -> Audited {
         let pack = Pack::load("2021").unwrap();
         let (meta, findings) = crate::audit_text(text, &pack);
-        Audited { path: path.into(), source: None, pack_choice: None, meta: Some(meta), findings, error: None }
+        Audited {
+            path: path.into(),
+            source: None,
+            pack_choice: None,
+            meta: Some(meta),
+            findings,
+            error: None,
+        }
     }
 
     fn waivers(text: &str) -> Result<Vec<Waiver>, Diagnostic> {
@@ -178,20 +215,37 @@ mod tests {
         (f.status, f.message.clone())
     }
 
-    const REPORT: &str = "白鹭镇关于2022年度法治政府建设情况的报告\n一、主要举措和成效\n全年办结案件十件。";
+    const REPORT: &str =
+        "白鹭镇关于2022年度法治政府建设情况的报告\n一、主要举措和成效\n全年办结案件十件。";
 
     #[test]
     fn a_waiver_waives_a_gap_with_its_justification_until_it_expires() {
         let w = waivers("[[waiver]]\nreport = \"reports/*.txt\"\nrule = \"shortcomings\"\njustification = \"新设单位\"\napproved-by = \"县司法局\"\nexpires = 2030-06-30\n").unwrap();
         let mut batch = vec![audited("reports/a.txt", REPORT)];
-        let stale = apply(&w, &mut batch, Date { year: 2030, month: 6, day: 30 });
+        let stale = apply(
+            &w,
+            &mut batch,
+            Date {
+                year: 2030,
+                month: 6,
+                day: 30,
+            },
+        );
         assert!(stale.is_empty());
         let (s, m) = status(&batch[0], "shortcomings");
         assert_eq!(s, Status::Waived);
         assert!(m.contains("新设单位") && m.contains("县司法局"), "{m}");
 
         let mut batch = vec![audited("reports/a.txt", REPORT)];
-        apply(&w, &mut batch, Date { year: 2030, month: 7, day: 1 });
+        apply(
+            &w,
+            &mut batch,
+            Date {
+                year: 2030,
+                month: 7,
+                day: 1,
+            },
+        );
         let (s, m) = status(&batch[0], "shortcomings");
         assert_eq!(s, Status::Gap);
         assert!(m.starts_with("waiver expired on 2030-06-30"), "{m}");

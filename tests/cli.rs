@@ -126,7 +126,12 @@ fn an_unreadable_report_is_reported_and_the_rest_still_audited() {
     let reports = v["reports"].as_array().unwrap();
     assert_eq!(reports.len(), 3);
     assert!(reports[0]["error"].is_null() && reports[0]["results"].as_array().unwrap().len() > 5);
-    assert!(reports[1]["error"].as_str().unwrap().contains("not a text report"));
+    assert!(
+        reports[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a text report")
+    );
     assert!(
         reports[2]["error"]
             .as_str()
@@ -240,7 +245,11 @@ fn gbk_reports_are_detected_and_the_encoding_is_reported() {
     assert_eq!(code, 0);
     assert_eq!(v["reports"][0]["meta"]["encoding"], "GB18030");
     assert_eq!(v["reports"][0]["meta"]["format"], "text");
-    auditor().arg(&gbk).assert().code(0).stdout(predicate::str::contains("read as: text, GB18030"));
+    auditor()
+        .arg(&gbk)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("read as: text, GB18030"));
 }
 
 #[test]
@@ -253,6 +262,15 @@ fn the_encoding_flag_overrides_detection() {
     assert_eq!(v["reports"][0]["meta"]["encoding"], "GB18030");
     let (v, code) = json(&["--encoding", "utf-8", gbk.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(v["reports"][0]["error"].as_str().unwrap().contains("not valid UTF-8"));
-    auditor().args(["--encoding", "klingon", "samples/complete.txt"]).assert().code(2).stderr(predicate::str::contains("unknown encoding"));
+    assert!(
+        v["reports"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not valid UTF-8")
+    );
+    auditor()
+        .args(["--encoding", "klingon", "samples/complete.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown encoding"));
 }

@@ -43,7 +43,12 @@ fn samples() -> Vec<(String, String)> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect();
     out.sort();
     assert!(out.len() >= 8);
@@ -54,7 +59,9 @@ fn samples() -> Vec<(String, String)> {
 fn full_width(text: &str) -> String {
     text.chars()
         .map(|c| match c {
-            '!'..='~' if c.is_ascii_punctuation() || c.is_ascii_digit() => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+            '!'..='~' if c.is_ascii_punctuation() || c.is_ascii_digit() => {
+                char::from_u32(c as u32 + 0xFEE0).unwrap()
+            }
             ' ' => '\u{3000}',
             _ => c,
         })
@@ -86,10 +93,17 @@ fn markdown(text: &str) -> String {
     text.lines()
         .map(|l| {
             let t = l.trim();
-            if !titled && t.contains("报告") && t.chars().count() < 60 && !t.contains('。') && !t.ends_with(['：', ':']) {
+            if !titled
+                && t.contains("报告")
+                && t.chars().count() < 60
+                && !t.contains('。')
+                && !t.ends_with(['：', ':'])
+            {
                 titled = true;
                 format!("# {t}")
-            } else if t.chars().nth(1) == Some('、') && "一二三四五六七八九十".contains(t.chars().next().unwrap()) {
+            } else if t.chars().nth(1) == Some('、')
+                && "一二三四五六七八九十".contains(t.chars().next().unwrap())
+            {
                 format!("## {t}")
             } else if t.starts_with('（') && t.contains('）') && !t.contains('。') {
                 format!("**{t}**")
@@ -103,7 +117,9 @@ fn markdown(text: &str) -> String {
 
 fn traditional(text: &str) -> String {
     use ferrous_opencc::{OpenCC, config::BuiltinConfig};
-    OpenCC::from_config(BuiltinConfig::S2t).unwrap().convert(text)
+    OpenCC::from_config(BuiltinConfig::S2t)
+        .unwrap()
+        .convert(text)
 }
 
 type Render = fn(&str) -> (Vec<u8>, &'static str);
@@ -112,13 +128,21 @@ fn renderings() -> Vec<(&'static str, Render)> {
     vec![
         ("full-width", |t| (full_width(t).into_bytes(), "r.txt")),
         ("half-width", |t| (half_width(t).into_bytes(), "r.txt")),
-        ("gb18030", |t| (encoding_rs::GB18030.encode(t).0.into_owned(), "r.txt")),
+        ("gb18030", |t| {
+            (encoding_rs::GB18030.encode(t).0.into_owned(), "r.txt")
+        }),
         ("utf-16le-crlf", |t| (utf16le_crlf(t), "r.txt")),
         ("markdown", |t| (markdown(t).into_bytes(), "r.md")),
         ("traditional", |t| (traditional(t).into_bytes(), "r.txt")),
-        ("html", |t| (support::html_gen::html_from_text(t).into_bytes(), "r.html")),
-        ("docx", |t| (support::docx_gen::docx_from_text(t, false), "r.docx")),
-        ("docx-numbered", |t| (support::docx_gen::docx_from_text(t, true), "r.docx")),
+        ("html", |t| {
+            (support::html_gen::html_from_text(t).into_bytes(), "r.html")
+        }),
+        ("docx", |t| {
+            (support::docx_gen::docx_from_text(t, false), "r.docx")
+        }),
+        ("docx-numbered", |t| {
+            (support::docx_gen::docx_from_text(t, true), "r.docx")
+        }),
         ("pdf", |t| (support::pdf_gen::pdf_from_text(t), "r.pdf")),
     ]
 }
@@ -126,13 +150,18 @@ fn renderings() -> Vec<(&'static str, Render)> {
 #[test]
 fn every_rendering_of_every_sample_gets_the_plain_text_verdicts() {
     let pack = Pack::load("2021").unwrap();
-    let pdf_reader = std::process::Command::new("pdftotext").arg("-v").output().is_ok();
+    let pdf_reader = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
     let mut failures = Vec::new();
     for (name, text) in samples() {
         let plain = outcome(text.as_bytes(), "r.txt", &pack).unwrap();
         for (form, render) in renderings() {
             if form == "pdf" && !pdf_reader {
-                panic!("pdftotext is not installed: install poppler-utils and poppler-data (see README)");
+                panic!(
+                    "pdftotext is not installed: install poppler-utils and poppler-data (see README)"
+                );
             }
             let (bytes, file) = render(&text);
             match outcome(&bytes, file, &pack) {
@@ -141,7 +170,8 @@ fn every_rendering_of_every_sample_gets_the_plain_text_verdicts() {
                 // (澄 → 澂); the verdicts must still agree.
                 Ok(got)
                     if form == "traditional"
-                        && (got.year, &got.published, &got.statuses) == (plain.year, &plain.published, &plain.statuses) => {}
+                        && (got.year, &got.published, &got.statuses)
+                            == (plain.year, &plain.published, &plain.statuses) => {}
                 Ok(got) => {
                     let diff: Vec<String> = plain
                         .statuses
@@ -159,7 +189,12 @@ fn every_rendering_of_every_sample_gets_the_plain_text_verdicts() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} renderings differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} renderings differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Evidence from a DOCX names its paragraph, from a PDF its page; a scanned (text-less) PDF
@@ -172,10 +207,22 @@ fn evidence_names_the_paragraph_or_page_and_a_pdf_without_text_needs_ocr() {
     fs::write(&docx, support::docx_gen::docx_from_text(&text, true)).unwrap();
     let pdf = dir.path().join("r.pdf");
     fs::write(&pdf, support::pdf_gen::pdf_from_text(&text)).unwrap();
-    let out = assert_cmd::Command::cargo_bin("auditor").unwrap().args(["--format", "json"]).arg(&docx).arg(&pdf).output().unwrap();
+    let out = assert_cmd::Command::cargo_bin("auditor")
+        .unwrap()
+        .args(["--format", "json"])
+        .arg(&docx)
+        .arg(&pdf)
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let evidence = |i: usize, rule: &str| {
-        v["reports"][i]["results"].as_array().unwrap().iter().find(|r| r["rule"] == rule).unwrap()["evidence"][0].clone()
+        v["reports"][i]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == rule)
+            .unwrap()["evidence"][0]
+            .clone()
     };
     assert_eq!(v["reports"][0]["meta"]["format"], "docx");
     assert!(evidence(0, "shortcomings")["paragraph"].as_u64().unwrap() > 1);
@@ -184,7 +231,19 @@ fn evidence_names_the_paragraph_or_page_and_a_pdf_without_text_needs_ocr() {
 
     let blank = dir.path().join("scan.pdf");
     fs::write(&blank, support::pdf_gen::pdf_from_text("")).unwrap();
-    let out = assert_cmd::Command::cargo_bin("auditor").unwrap().args(["--format", "json"]).arg(&blank).output().unwrap();
+    let out = assert_cmd::Command::cargo_bin("auditor")
+        .unwrap()
+        .args(["--format", "json"])
+        .arg(&blank)
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["reports"][0]["error"].as_str().unwrap().contains("needs OCR"), "{}", v["reports"][0]["error"]);
+    assert!(
+        v["reports"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("needs OCR"),
+        "{}",
+        v["reports"][0]["error"]
+    );
 }

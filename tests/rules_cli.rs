@@ -23,25 +23,45 @@ fn list_shows_every_rule_of_a_pack() {
 
 #[test]
 fn explain_snapshot() {
-    insta::assert_snapshot!("explain_shortcoming_causes", stdout(&["rules", "explain", "shortcoming-causes"]));
+    insta::assert_snapshot!(
+        "explain_shortcoming_causes",
+        stdout(&["rules", "explain", "shortcoming-causes"])
+    );
 }
 
 #[test]
 fn explain_an_unknown_rule_lists_the_ids() {
-    auditor().args(["rules", "explain", "nope"]).assert().code(2).stderr(predicate::str::contains("no rule `nope`").and(predicate::str::contains("achievements")));
+    auditor()
+        .args(["rules", "explain", "nope"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("no rule `nope`")
+                .and(predicate::str::contains("achievements")),
+        );
 }
 
 #[test]
 fn check_passes_the_bundled_packs_and_reports_a_broken_one_with_a_caret() {
     for pack in ["2021", "2019", "province-example", "rules/2021.toml"] {
-        auditor().args(["rules", "check", pack]).assert().code(0).stdout(predicate::str::contains("ok:"));
+        auditor()
+            .args(["rules", "check", pack])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("ok:"));
     }
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
     fs::write(&bad, "[pack]\nid = \"b\"\nname = \"b\"\nversion = \"1\"\nextends = [\"2021\"]\n\n[[override]]\nid = \"frp\"\nany = ['第一责任人(']\n").unwrap();
-    let out = auditor().args(["rules", "check"]).arg(&bad).output().unwrap();
+    let out = auditor()
+        .args(["rules", "check"])
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap().replace(&dir.path().display().to_string(), "[dir]");
+    let stderr = String::from_utf8(out.stderr)
+        .unwrap()
+        .replace(&dir.path().display().to_string(), "[dir]");
     insta::assert_snapshot!("check_bad_override", stderr);
 }
 
@@ -51,8 +71,23 @@ fn check_reports_examples_that_disagree_with_their_rule() {
     let pack = dir.path().join("p.toml");
     let text = "[pack]\nid = \"p\"\nname = \"p\"\nversion = \"1\"\n\n[[rule]]\nid = \"t\"\nname = \"标题\"\nkind = \"content\"\nseverity = \"error\"\nbasis = \"b\"\nhelp = \"h\"\nany = ['报告']\n\n[[rule.example]]\nexpect = \"pass\"\ntext = '''\n没有这个词\n'''\n";
     fs::write(&pack, text).unwrap();
-    auditor().args(["rules", "check"]).arg(&pack).assert().code(2).stdout(predicate::str::contains("rule `t` example 1 gives gap, but the example expects pass"));
-    auditor().args(["rules", "test"]).arg(&pack).assert().code(1).stdout(predicate::str::contains("test t::example-1 ... FAILED").and(predicate::str::contains("0 passed, 1 failed")));
+    auditor()
+        .args(["rules", "check"])
+        .arg(&pack)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "rule `t` example 1 gives gap, but the example expects pass",
+        ));
+    auditor()
+        .args(["rules", "test"])
+        .arg(&pack)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("test t::example-1 ... FAILED")
+                .and(predicate::str::contains("0 passed, 1 failed")),
+        );
 }
 
 #[test]
@@ -67,7 +102,12 @@ fn doc_diff_and_patterns() {
     let doc = stdout(&["rules", "doc", "2021"]);
     assert!(doc.starts_with("# 法治政府建设年度报告") && doc.contains("## frp-section"));
     let diff = stdout(&["rules", "diff", "2021", "province-example"]);
-    assert!(diff.contains("+ added shufa") && diff.contains("~ changed frp-section") && diff.contains("3 rules differ"), "{diff}");
+    assert!(
+        diff.contains("+ added shufa")
+            && diff.contains("~ changed frp-section")
+            && diff.contains("3 rules differ"),
+        "{diff}"
+    );
     let patterns = stdout(&["rules", "patterns", "2021"]);
     assert!(patterns.lines().count() > 20);
     assert!(patterns.lines().all(|p| regex::Regex::new(p).is_ok()));
@@ -76,15 +116,33 @@ fn doc_diff_and_patterns() {
 #[test]
 fn init_writes_a_starter_that_checks_and_audits_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
-    auditor().arg("init").arg(dir.path()).assert().code(0).stdout(predicate::str::contains("auditor.toml"));
-    auditor().args(["rules", "check"]).arg(dir.path().join("rules/local.toml")).assert().code(0);
+    auditor()
+        .arg("init")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("auditor.toml"));
+    auditor()
+        .args(["rules", "check"])
+        .arg(dir.path().join("rules/local.toml"))
+        .assert()
+        .code(0);
     fs::copy("samples/complete.txt", dir.path().join("report.txt")).unwrap();
     // The starter config picks the local pack (frp-section made an error) and the paths.
-    let out = auditor().current_dir(dir.path()).args(["--format", "json"]).output().unwrap();
+    let out = auditor()
+        .current_dir(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["pack"]["id"], "local");
     assert_eq!(v["reports"].as_array().unwrap().len(), 1);
-    auditor().arg("init").arg(dir.path()).assert().code(2).stderr(predicate::str::contains("never overwrites"));
+    auditor()
+        .arg("init")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("never overwrites"));
 }
 
 #[test]
@@ -98,24 +156,53 @@ fn waivers_show_as_waived_expire_and_go_stale() {
         fs::write(dir.path().join("auditor-waivers.toml"), text).unwrap();
     };
     let run = || {
-        let out = auditor().current_dir(dir.path()).args(["--no-config", "--format", "json", "no-causes.txt"]).output().unwrap();
-        (serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(), out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap())
+        let out = auditor()
+            .current_dir(dir.path())
+            .args(["--no-config", "--format", "json", "no-causes.txt"])
+            .output()
+            .unwrap();
+        (
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+            out.status.code().unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
     };
-    let causes = |v: &serde_json::Value| v["reports"][0]["results"].as_array().unwrap().iter().find(|r| r["rule"] == "shortcoming-causes").unwrap().clone();
+    let causes = |v: &serde_json::Value| {
+        v["reports"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == "shortcoming-causes")
+            .unwrap()
+            .clone()
+    };
 
     waivers("2999-12-31", "");
     let (v, code, _) = run();
     assert_eq!(causes(&v)["status"], "waived");
-    assert!(causes(&v)["message"].as_str().unwrap().contains("原因已在专项报告中说明"));
+    assert!(
+        causes(&v)["message"]
+            .as_str()
+            .unwrap()
+            .contains("原因已在专项报告中说明")
+    );
     assert_eq!(code, 0, "the only error gap is waived");
 
     waivers("2001-01-01", "");
     let (v, code, _) = run();
     assert_eq!(causes(&v)["status"], "gap");
-    assert!(causes(&v)["message"].as_str().unwrap().starts_with("waiver expired on 2001-01-01"));
+    assert!(
+        causes(&v)["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("waiver expired on 2001-01-01")
+    );
     assert_eq!(code, 1);
 
-    waivers("2999-12-31", "[[waiver]]\nunit = \"不存在的单位\"\nrule = \"frp\"\njustification = \"j\"\napproved-by = \"a\"\nexpires = 2999-12-31\n");
+    waivers(
+        "2999-12-31",
+        "[[waiver]]\nunit = \"不存在的单位\"\nrule = \"frp\"\njustification = \"j\"\napproved-by = \"a\"\nexpires = 2999-12-31\n",
+    );
     let (v, _, stderr) = run();
     assert_eq!(v["summary"]["stale_waivers"][0]["rule"], "frp");
     assert!(stderr.contains("stale waiver for rule `frp`"), "{stderr}");
@@ -124,16 +211,47 @@ fn waivers_show_as_waived_expire_and_go_stale() {
 #[test]
 fn rules_auto_chooses_the_pack_by_report_year_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
-    let text = fs::read_to_string("samples/complete.txt").unwrap().replace("2023", "2021").replace("2022", "2020");
+    let text = fs::read_to_string("samples/complete.txt")
+        .unwrap()
+        .replace("2023", "2021")
+        .replace("2022", "2020");
     fs::write(dir.path().join("r2020.txt"), text).unwrap();
-    let out = auditor().args(["--format", "json", "samples/complete.txt"]).arg(dir.path().join("r2020.txt")).output().unwrap();
+    let out = auditor()
+        .args(["--format", "json", "samples/complete.txt"])
+        .arg(dir.path().join("r2020.txt"))
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["reports"][0]["pack"]["id"], "2021");
     assert_eq!(v["reports"][1]["pack"]["id"], "2019");
-    assert!(v["reports"][1]["pack"]["reason"].as_str().unwrap().contains("2020"));
+    assert!(
+        v["reports"][1]["pack"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("2020")
+    );
     let table = stdout(&["samples/complete.txt"]);
-    assert!(table.contains("pack: 2021 (report year 2022 is within the pack's years 2021–2099)"), "{table}");
+    assert!(
+        table.contains("pack: 2021 (report year 2022 is within the pack's years 2021–2099)"),
+        "{table}"
+    );
     // A named pack is used for every report, and no choice is shown.
-    let (v, _) = (serde_json::from_slice::<serde_json::Value>(&auditor().args(["--rules", "2021", "--format", "json", "samples/complete.txt"]).output().unwrap().stdout).unwrap(), ());
+    let (v, _) = (
+        serde_json::from_slice::<serde_json::Value>(
+            &auditor()
+                .args([
+                    "--rules",
+                    "2021",
+                    "--format",
+                    "json",
+                    "samples/complete.txt",
+                ])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap(),
+        (),
+    );
     assert!(v["reports"][0].get("pack").is_none());
 }

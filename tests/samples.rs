@@ -22,23 +22,41 @@ fn expected() -> Expected {
     toml::from_str(&fs::read_to_string("samples/expected.toml").unwrap()).unwrap()
 }
 
-
 /// Runs the binary once over samples/ and holds every report to samples/expected.toml.
 #[test]
 fn samples_get_their_expected_verdicts() {
-    let out = assert_cmd::Command::cargo_bin("auditor").unwrap().args(["--format", "json", "samples"]).output().unwrap();
+    let out = assert_cmd::Command::cargo_bin("auditor")
+        .unwrap()
+        .args(["--format", "json", "samples"])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let reports: BTreeMap<String, &serde_json::Value> = json["reports"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["path"].as_str().unwrap().trim_start_matches("samples/").to_string(), r))
+        .map(|r| {
+            (
+                r["path"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("samples/")
+                    .to_string(),
+                r,
+            )
+        })
         .collect();
     let mut failures = Vec::new();
     let docs = expected().doc;
-    assert_eq!(docs.len(), reports.len(), "every sample has its expected verdicts");
+    assert_eq!(
+        docs.len(),
+        reports.len(),
+        "every sample has its expected verdicts"
+    );
     for doc in docs {
-        let r = reports.get(&doc.file).unwrap_or_else(|| panic!("{} was not audited", doc.file));
+        let r = reports
+            .get(&doc.file)
+            .unwrap_or_else(|| panic!("{} was not audited", doc.file));
         let meta = &r["meta"];
         if let Some(y) = doc.year
             && meta["year"].as_i64() != Some(i64::from(y))
@@ -53,13 +71,24 @@ fn samples_get_their_expected_verdicts() {
         }
         for (rule, want) in &doc.rules {
             let results = r["results"].as_array().unwrap();
-            let f = results.iter().find(|f| f["rule"] == rule.as_str()).unwrap_or_else(|| panic!("{}: no rule {rule}", doc.file));
+            let f = results
+                .iter()
+                .find(|f| f["rule"] == rule.as_str())
+                .unwrap_or_else(|| panic!("{}: no rule {rule}", doc.file));
             if f["status"] != want.as_str() {
-                failures.push(format!("{}: {rule} = {}, expected {want}: {} {}", doc.file, f["status"], f["message"], f["evidence"]));
+                failures.push(format!(
+                    "{}: {rule} = {}, expected {want}: {} {}",
+                    doc.file, f["status"], f["message"], f["evidence"]
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The national packs' rules are held to the sample reports; every bundled pack's rules (the

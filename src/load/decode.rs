@@ -38,7 +38,14 @@ pub fn decode(
     };
     // Reports come in UTF-8, GB18030/GBK, Big5 or UTF-16. A guess outside those on text that is
     // almost all valid UTF-8 means a damaged UTF-8 file: say where, rather than decode noise.
-    let expected = [UTF_8, GB18030, encoding_rs::GBK, encoding_rs::BIG5, UTF_16LE, UTF_16BE];
+    let expected = [
+        UTF_8,
+        GB18030,
+        encoding_rs::GBK,
+        encoding_rs::BIG5,
+        UTF_16LE,
+        UTF_16BE,
+    ];
     if forced.is_none() && !expected.contains(&encoding) {
         if let Some(message) = damaged_utf8(bytes) {
             return Err(message);
@@ -293,7 +300,11 @@ mod tests {
         let mut bytes = text.into_bytes();
         bytes.splice(at..at, [0xFF, 0xFE, 0x80]);
         let e = decode(&bytes, None, false).unwrap_err();
-        assert!(e.starts_with("not valid UTF-8: 3 byte sequences") && e.contains(&format!("at byte {at}")), "{e}");
+        assert!(
+            e.starts_with("not valid UTF-8: 3 byte sequences")
+                && e.contains(&format!("at byte {at}")),
+            "{e}"
+        );
     }
 
     #[test]

@@ -122,7 +122,9 @@ pub fn read(input: &Input, options: &Options) -> Result<Document, String> {
             let meta = fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
             // A FIFO or a device would block or never end.
             if !meta.is_file() {
-                return Err("not a regular file (a FIFO, socket or device): nothing to audit".into());
+                return Err(
+                    "not a regular file (a FIFO, socket or device): nothing to audit".into(),
+                );
             }
             if meta.len() > MAX_INPUT_BYTES {
                 return Err(too_large(meta.len()));
@@ -220,7 +222,10 @@ pub fn read_bytes(
     let mut document = document;
     document.sha256 = sha256_hex(bytes);
     // Empty when nothing is left once spaces, zero-width characters and BOMs are folded away.
-    let has_text = document.text.chars().any(|c| crate::normalize::fold_char(c).is_some_and(|f| !f.is_whitespace()));
+    let has_text = document
+        .text
+        .chars()
+        .any(|c| crate::normalize::fold_char(c).is_some_and(|f| !f.is_whitespace()));
     if !has_text {
         return Err(match format {
             SourceFormat::Pdf => "the PDF has no text layer (a scanned document?): it needs OCR before it can be audited".into(),
@@ -232,7 +237,16 @@ pub fn read_bytes(
 
 /// Labels of a page's publication date, the most specific first (the HTML reader and the report
 /// parser both read them).
-pub const PUBLICATION_LABELS: [&str; 8] = ["发布日期", "发布时间", "公开日期", "公开时间", "生成日期", "更新时间", "日期", "时间"];
+pub const PUBLICATION_LABELS: [&str; 8] = [
+    "发布日期",
+    "发布时间",
+    "公开日期",
+    "公开时间",
+    "生成日期",
+    "更新时间",
+    "日期",
+    "时间",
+];
 
 /// Deepest element nesting accepted in an HTML page. Real pages nest a few dozen levels; the HTML
 /// parser's time grows with the square of the depth, so a hostile page is refused up front.
@@ -243,9 +257,9 @@ fn check_html_depth(html: &str) -> Result<(), String> {
     // Void elements never nest; elements whose end tag HTML lets authors omit (a table of
     // `<tr><td>` rows without end tags) are not counted either way.
     const NO_NESTING: [&str; 33] = [
-        "br", "img", "meta", "link", "input", "hr", "wbr", "area", "base", "col", "embed", "source", "track", "param",
-        "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "option", "optgroup", "rt", "rp",
-        "html", "head", "body", "caption",
+        "br", "img", "meta", "link", "input", "hr", "wbr", "area", "base", "col", "embed",
+        "source", "track", "param", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+        "tfoot", "colgroup", "option", "optgroup", "rt", "rp", "html", "head", "body", "caption",
     ];
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);
@@ -254,12 +268,18 @@ fn check_html_depth(html: &str) -> Result<(), String> {
         i += off + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let start = if closing { i + 1 } else { i };
-        let name_len = bytes[start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name_len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         if name_len == 0 {
             continue;
         }
         let name = html[start..start + name_len].to_ascii_lowercase();
-        let end = bytes[start..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| start + e);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(bytes.len(), |e| start + e);
         if NO_NESTING.contains(&name.as_str()) {
             // neither opens nor closes a level
         } else if closing {
@@ -271,7 +291,9 @@ fn check_html_depth(html: &str) -> Result<(), String> {
         i = end.min(bytes.len());
     }
     if deepest > MAX_HTML_DEPTH {
-        return Err(format!("HTML nested {deepest} elements deep (the limit is {MAX_HTML_DEPTH}): not a report page"));
+        return Err(format!(
+            "HTML nested {deepest} elements deep (the limit is {MAX_HTML_DEPTH}): not a report page"
+        ));
     }
     Ok(())
 }
@@ -279,7 +301,10 @@ fn check_html_depth(html: &str) -> Result<(), String> {
 /// Lower-case hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Decide the format: magic bytes first (a .txt that is really a PDF is read as PDF), then the
@@ -422,13 +447,24 @@ mod tests {
 
     #[test]
     fn deeply_nested_html_is_refused_quickly() {
-        let deep = format!("<html><body>{}法治{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let deep = format!(
+            "<html><body>{}法治{}</body></html>",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
         let e = text_of(deep.as_bytes(), "r.html").unwrap_err();
         assert!(e.contains("nested 100000 elements deep"), "{e}");
-        let fine = format!("<html><body>{}<p>法治<br>建设</p><img src=x/>{}</body></html>", "<div>".repeat(50), "</div>".repeat(50));
+        let fine = format!(
+            "<html><body>{}<p>法治<br>建设</p><img src=x/>{}</body></html>",
+            "<div>".repeat(50),
+            "</div>".repeat(50)
+        );
         assert!(check_html_depth(&fine).is_ok());
         let table = format!("<table>{}</table>", "<tr><td>法治<td>建设".repeat(5000));
-        assert!(check_html_depth(&table).is_ok(), "omitted end tags do not nest");
+        assert!(
+            check_html_depth(&table).is_ok(),
+            "omitted end tags do not nest"
+        );
     }
 
     #[test]
@@ -464,9 +500,16 @@ mod tests {
         for f in ["b.txt", "a.md", "sub/c.TXT", "skip.png"] {
             fs::write(dir.path().join(f), "x").unwrap();
         }
-        let (inputs, skipped) = collect(&[dir.path().to_path_buf(), dir.path().join("nope.txt")], &Selection::default());
+        let (inputs, skipped) = collect(
+            &[dir.path().to_path_buf(), dir.path().join("nope.txt")],
+            &Selection::default(),
+        );
         assert_eq!(skipped.len(), 1);
-        assert!(skipped[0].reason.contains("not a report type"), "{:?}", skipped);
+        assert!(
+            skipped[0].reason.contains("not a report type"),
+            "{:?}",
+            skipped
+        );
         let names: Vec<String> = inputs
             .iter()
             .map(|i| i.label().replace(&dir.path().display().to_string(), ""))

@@ -44,7 +44,9 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<String>, String> {
         pages.pop();
     }
     if pages.len() > MAX_PAGES as usize {
-        return Err(format!("the PDF has more than {MAX_PAGES} pages, the limit: is it a single report?"));
+        return Err(format!(
+            "the PDF has more than {MAX_PAGES} pages, the limit: is it a single report?"
+        ));
     }
     let pages = rebuild(&pages);
     let chars: usize = pages

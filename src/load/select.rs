@@ -46,12 +46,18 @@ impl Selection {
         if let Some(ex) = &self.exclude
             && hits(ex)
         {
-            return Some(format!("excluded by --exclude {}", self.exclude_text.join(" ")));
+            return Some(format!(
+                "excluded by --exclude {}",
+                self.exclude_text.join(" ")
+            ));
         }
         if let Some(inc) = &self.include
             && !hits(inc)
         {
-            return Some(format!("not matched by --include {}", self.include_text.join(" ")));
+            return Some(format!(
+                "not matched by --include {}",
+                self.include_text.join(" ")
+            ));
         }
         None
     }
@@ -73,7 +79,10 @@ pub fn collect(paths: &[PathBuf], selection: &Selection) -> (Vec<Input>, Vec<Ski
             let before = inputs.len();
             walk(p, None, selection, &mut inputs, &mut skipped);
             if inputs.len() == before {
-                let why = format!("no report files ({}) in this directory", REPORT_EXTENSIONS.join(", "));
+                let why = format!(
+                    "no report files ({}) in this directory",
+                    REPORT_EXTENSIONS.join(", ")
+                );
                 inputs.push(Input::Broken(p.clone(), why));
             }
         } else if p.exists() {
@@ -88,17 +97,30 @@ pub fn collect(paths: &[PathBuf], selection: &Selection) -> (Vec<Input>, Vec<Ski
                 }
             };
             // Walk from the part of the pattern before its first wildcard.
-            let base: PathBuf = p.components().take_while(|c| !has_glob(Path::new(c.as_os_str()))).collect();
-            let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base };
+            let base: PathBuf = p
+                .components()
+                .take_while(|c| !has_glob(Path::new(c.as_os_str())))
+                .collect();
+            let base = if base.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                base
+            };
             if !base.is_dir() {
-                let why = format!("no report file matches this pattern ({} is not a directory)", base.display());
+                let why = format!(
+                    "no report file matches this pattern ({} is not a directory)",
+                    base.display()
+                );
                 inputs.push(Input::Broken(p.clone(), why));
                 continue;
             }
             let before = inputs.len();
             walk(&base, Some(&matcher), selection, &mut inputs, &mut skipped);
             if inputs.len() == before {
-                inputs.push(Input::Broken(p.clone(), "no report file matches this pattern".into()));
+                inputs.push(Input::Broken(
+                    p.clone(),
+                    "no report file matches this pattern".into(),
+                ));
             }
         } else {
             inputs.push(Input::Broken(p.clone(), "no such file or directory".into()));
@@ -145,7 +167,10 @@ fn walk(
         // A FIFO, socket or device would block or never end (symlinks are followed already).
         if !path.is_file() {
             let reason = "not a regular file (a FIFO, socket or device)".to_string();
-            skipped.push(Skipped { path: path.display().to_string(), reason });
+            skipped.push(Skipped {
+                path: path.display().to_string(),
+                reason,
+            });
             continue;
         }
         if let Some(g) = glob {
@@ -157,10 +182,18 @@ fn walk(
         }
         let relative = path.strip_prefix(root).unwrap_or(path);
         if !is_report_file(path) {
-            let kind = path.extension().map_or("no extension".to_string(), |e| format!(".{}", e.to_string_lossy()));
-            skipped.push(Skipped { path: path.display().to_string(), reason: format!("not a report type ({kind})") });
+            let kind = path.extension().map_or("no extension".to_string(), |e| {
+                format!(".{}", e.to_string_lossy())
+            });
+            skipped.push(Skipped {
+                path: path.display().to_string(),
+                reason: format!("not a report type ({kind})"),
+            });
         } else if let Some(reason) = selection.reason_to_skip(relative) {
-            skipped.push(Skipped { path: path.display().to_string(), reason });
+            skipped.push(Skipped {
+                path: path.display().to_string(),
+                reason,
+            });
         } else {
             inputs.push(Input::File(path.to_path_buf()));
         }
@@ -173,7 +206,10 @@ mod tests {
     use std::fs;
 
     fn names(inputs: &[Input], dir: &Path) -> Vec<String> {
-        inputs.iter().map(|i| i.label().replace(&dir.display().to_string(), "")).collect()
+        inputs
+            .iter()
+            .map(|i| i.label().replace(&dir.display().to_string(), ""))
+            .collect()
     }
 
     #[test]
@@ -186,9 +222,18 @@ mod tests {
             fs::write(d.join(f), "x").unwrap();
         }
         let (inputs, skipped) = collect(&[d.to_path_buf()], &Selection::default());
-        assert_eq!(names(&inputs, d), ["/.hidden/b.md", "/a.txt", "/ignored.txt"]);
+        assert_eq!(
+            names(&inputs, d),
+            ["/.hidden/b.md", "/a.txt", "/ignored.txt"]
+        );
         let reasons: Vec<&str> = skipped.iter().map(|s| s.reason.as_str()).collect();
-        assert_eq!(reasons, ["not a report type (no extension)", "not a report type (.png)"]);
+        assert_eq!(
+            reasons,
+            [
+                "not a report type (no extension)",
+                "not a report type (.png)"
+            ]
+        );
     }
 
     #[test]
@@ -202,7 +247,12 @@ mod tests {
         let sel = Selection::new(&["*.txt".into()], &["old/**".into()]).unwrap();
         let (inputs, skipped) = collect(&[d.to_path_buf()], &sel);
         assert_eq!(names(&inputs, d), ["/a.txt"]);
-        assert!(skipped.iter().any(|s| s.path.ends_with("b.md") && s.reason.starts_with("not matched by --include")));
+        assert!(
+            skipped
+                .iter()
+                .any(|s| s.path.ends_with("b.md")
+                    && s.reason.starts_with("not matched by --include"))
+        );
         assert!(skipped.iter().any(|s| s.path.ends_with("c.txt") && s.reason.starts_with("excluded by --exclude")));
         assert!(Selection::new(&["[".into()], &[]).is_err());
     }
@@ -218,7 +268,9 @@ mod tests {
         let (inputs, _) = collect(&[d.join("x/*.txt")], &Selection::default());
         assert_eq!(names(&inputs, d), ["/x/a.txt", "/x/b.txt"]);
         let (inputs, _) = collect(&[d.join("x/*.pdf")], &Selection::default());
-        assert!(matches!(&inputs[0], Input::Broken(_, why) if why.contains("no report file matches")));
+        assert!(
+            matches!(&inputs[0], Input::Broken(_, why) if why.contains("no report file matches"))
+        );
     }
 
     #[cfg(unix)]
@@ -230,7 +282,16 @@ mod tests {
         fs::write(d.join("sub/a.txt"), "x").unwrap();
         std::os::unix::fs::symlink(d, d.join("sub/loop")).unwrap();
         let (inputs, _) = collect(&[d.to_path_buf()], &Selection::default());
-        assert!(inputs.iter().any(|i| matches!(i, Input::File(p) if p.ends_with("sub/a.txt"))));
-        assert!(inputs.iter().any(|i| matches!(i, Input::Broken(_, why) if why.contains("cannot walk"))), "{inputs:?}");
+        assert!(
+            inputs
+                .iter()
+                .any(|i| matches!(i, Input::File(p) if p.ends_with("sub/a.txt")))
+        );
+        assert!(
+            inputs
+                .iter()
+                .any(|i| matches!(i, Input::Broken(_, why) if why.contains("cannot walk"))),
+            "{inputs:?}"
+        );
     }
 }

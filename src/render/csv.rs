@@ -30,8 +30,6 @@ const HEADER: [&str; 15] = [
 
 const BOM: &str = "\u{feff}";
 
-
-
 /// `L12: quote; L30 (p. 3): quote` — each line with its page (PDF) or paragraph (DOCX) if known.
 pub(crate) fn evidence_text(evidence: &[Evidence]) -> String {
     evidence

@@ -53,7 +53,6 @@ fn text(text: &str) -> String {
     escape(text, false)
 }
 
-
 struct Counts {
     tests: usize,
     failures: usize,

@@ -42,7 +42,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }

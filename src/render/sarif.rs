@@ -179,7 +179,6 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-
 /// A report path as a relative (or, when given so, absolute-path) URI reference: forward slashes,
 /// and every byte other than an unreserved character or `/` percent-encoded, so that spaces,
 /// Chinese file names and `C:` stay valid.
@@ -197,10 +196,7 @@ pub fn path_uri(path: &str) -> String {
 }
 
 fn descriptor<'a>(rule: &'a Rule, pack_id: &str) -> Descriptor<'a> {
-    let mut tags = vec![
-        pack_id.to_string(),
-        rule.severity.as_str().to_string(),
-    ];
+    let mut tags = vec![pack_id.to_string(), rule.severity.as_str().to_string()];
     tags.dedup();
     Descriptor {
         id: &rule.id,

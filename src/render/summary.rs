@@ -51,7 +51,12 @@ impl Summary {
         let mut idx: Vec<usize> = (0..self.reports.len())
             .filter(|&i| self.reports[i].error_gaps > 0 || self.reports[i].error.is_some())
             .collect();
-        idx.sort_by_key(|&i| (self.reports[i].error.is_some(), std::cmp::Reverse(self.reports[i].error_gaps)));
+        idx.sort_by_key(|&i| {
+            (
+                self.reports[i].error.is_some(),
+                std::cmp::Reverse(self.reports[i].error_gaps),
+            )
+        });
         idx
     }
 }
@@ -71,13 +76,23 @@ pub fn summarize(batch: &Batch) -> Summary {
         .pack
         .rules
         .iter()
-        .map(|r| RuleStats { id: r.id.clone(), name: r.name.clone(), severity: r.severity, pass: 0, gap: 0, skip: 0, waived: 0 })
+        .map(|r| RuleStats {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            severity: r.severity,
+            pass: 0,
+            gap: 0,
+            skip: 0,
+            waived: 0,
+        })
         .collect();
     let mut reports = Vec::new();
     for a in batch.audited {
         let mut statuses = Vec::new();
         for (stats, rule) in rules.iter_mut().zip(&batch.pack.rules) {
-            let Some(f) = a.findings.iter().find(|f| f.rule == rule.id) else { continue };
+            let Some(f) = a.findings.iter().find(|f| f.rule == rule.id) else {
+                continue;
+            };
             match f.status {
                 Status::Pass => stats.pass += 1,
                 Status::Gap => stats.gap += 1,

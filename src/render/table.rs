@@ -140,7 +140,11 @@ fn summary_view(out: &mut String, batch: &Batch) {
     }
     for w in batch.stale_waivers {
         let target = w.report.as_deref().or(w.unit.as_deref()).unwrap_or("?");
-        let _ = writeln!(out, "stale waiver: rule {} on {target}: {}", w.rule, w.reason);
+        let _ = writeln!(
+            out,
+            "stale waiver: rule {} on {target}: {}",
+            w.rule, w.reason
+        );
     }
     let _ = writeln!(out, "{}", super::provenance(batch));
     let unreadable = summary.reports.iter().filter(|r| r.error.is_some()).count();
@@ -157,11 +161,23 @@ fn summary_view(out: &mut String, batch: &Batch) {
 }
 
 fn matrix_view(out: &mut String, batch: &Batch, summary: &Summary) {
-    let _ = writeln!(out, "== summary: {} reports, pack {} {}", summary.reports.len(), batch.pack.meta.id, batch.pack.meta.version);
+    let _ = writeln!(
+        out,
+        "== summary: {} reports, pack {} {}",
+        summary.reports.len(),
+        batch.pack.meta.id,
+        batch.pack.meta.version
+    );
     if !summary.reports.is_empty() {
         let mut table = new_table(batch.color);
         let mut header = vec![Cell::new("report")];
-        header.extend(summary.rules.iter().enumerate().map(|(i, _)| Cell::new(format!("{}", i + 1))));
+        header.extend(
+            summary
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(i, _)| Cell::new(format!("{}", i + 1))),
+        );
         header.push(Cell::new("error gaps"));
         table.set_header(header);
         for row in &summary.reports {
@@ -169,7 +185,11 @@ fn matrix_view(out: &mut String, batch: &Batch, summary: &Summary) {
             if let Some(err) = &row.error {
                 cells.push(Cell::new(format!("unreadable: {err}")));
             } else {
-                cells.extend(row.statuses.iter().map(|&s| status_cell(s, summary::symbol(s), batch.color)));
+                cells.extend(
+                    row.statuses
+                        .iter()
+                        .map(|&s| status_cell(s, summary::symbol(s), batch.color)),
+                );
                 cells.push(Cell::new(row.error_gaps));
             }
             table.add_row(cells);
@@ -177,9 +197,19 @@ fn matrix_view(out: &mut String, batch: &Batch, summary: &Summary) {
         let _ = writeln!(out, "{table}");
     }
     let mut rates = new_table(batch.color);
-    rates.set_header(vec!["#", "rule", "severity", "pass", "gap", "skip", "pass rate"]);
+    rates.set_header(vec![
+        "#",
+        "rule",
+        "severity",
+        "pass",
+        "gap",
+        "skip",
+        "pass rate",
+    ]);
     for (i, r) in summary.rules.iter().enumerate() {
-        let rate = r.pass_rate().map_or("–".to_string(), |p| format!("{:.0}%", p * 100.0));
+        let rate = r
+            .pass_rate()
+            .map_or("–".to_string(), |p| format!("{:.0}%", p * 100.0));
         rates.add_row(vec![
             Cell::new(i + 1),
             Cell::new(format!("{} {}", r.id, r.name)),

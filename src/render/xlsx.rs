@@ -207,8 +207,6 @@ fn header(
     Ok(())
 }
 
-
-
 fn finding<'a>(a: &'a Audited, rule: &str) -> Option<&'a Finding> {
     a.findings.iter().find(|f| f.rule == rule)
 }
