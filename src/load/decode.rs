@@ -46,10 +46,11 @@ pub fn decode(
         UTF_16LE,
         UTF_16BE,
     ];
-    if forced.is_none() && !expected.contains(&encoding) {
-        if let Some(message) = damaged_utf8(bytes) {
-            return Err(message);
-        }
+    if forced.is_none()
+        && !expected.contains(&encoding)
+        && let Some(message) = damaged_utf8(bytes)
+    {
+        return Err(message);
     }
     // GBK and GB2312 labels are decoded as GB18030, their superset.
     let encoding = if encoding == encoding_rs::GBK {
