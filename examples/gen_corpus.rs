@@ -297,9 +297,9 @@ fn html_page(lines: &[String], unit: &str, year: i32, charset: &str, rng: &mut R
         );
     }
     p.push_str("</ul></div>\n<div class=\"footer\">版权所有：");
-    let _ = write!(
+    let _ = writeln!(
         p,
-        "{unit} 网站标识码：{} ICP备{}号</div>\n",
+        "{unit} 网站标识码：{} ICP备{}号</div>",
         1_000_000_000 + rng.below(1_000_000_000),
         rng.below(100_000_000)
     );
