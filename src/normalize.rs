@@ -62,7 +62,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Whether a text is written in traditional characters (some mirror sites convert pages): more
-/// than 3% of its first 20,000 CJK characters change when converted to simplified.
+/// than 3% of its first 2,000 CJK characters change when converted to simplified.
 pub fn looks_traditional(text: &str) -> bool {
     // Frequent characters that exist only in traditional script: a simplified report has
     // none of them, so the dictionary conversion below runs only on likely candidates.
@@ -79,7 +79,7 @@ pub fn looks_traditional(text: &str) -> bool {
     let Some(cc) = TO_SIMPLIFIED.as_ref() else {
         return false;
     };
-    let sample: String = text.chars().filter(|&c| is_cjk(c)).take(20_000).collect();
+    let sample: String = text.chars().filter(|&c| is_cjk(c)).take(2_000).collect();
     if sample.is_empty() {
         return false;
     }

@@ -124,8 +124,13 @@ fn detect(bytes: &[u8], html: bool) -> &'static Encoding {
     if std::str::from_utf8(bytes).is_ok() {
         return UTF_8;
     }
+    // A window from the first non-ASCII byte is plenty for the detector, and it keeps the cost
+    // of a long GBK report flat (the detector was a sixth of a batch's time).
+    const WINDOW: usize = 16 * 1024;
+    let start = bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+    let window = &bytes[start..bytes.len().min(start + WINDOW)];
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    detector.feed(window, true);
     // No TLD hint: a `cn` hint makes Big5 text look like GBK.
     detector.guess(None, chardetng::Utf8Detection::Allow)
 }
