@@ -236,22 +236,13 @@ fn rules_auto_chooses_the_pack_by_report_year_and_says_why() {
         "{table}"
     );
     // A named pack is used for every report, and no choice is shown.
-    let (v, _) = (
-        serde_json::from_slice::<serde_json::Value>(
-            &auditor()
-                .args([
-                    "--rules",
-                    "2021",
-                    "--format",
-                    "json",
-                    "samples/complete.txt",
-                ])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-        .unwrap(),
-        (),
-    );
+    let named = stdout(&[
+        "--rules",
+        "2021",
+        "--format",
+        "json",
+        "samples/complete.txt",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&named).unwrap();
     assert!(v["reports"][0].get("pack").is_none());
 }
