@@ -91,11 +91,21 @@ fn locate(document: &load::Document, findings: &mut [Finding]) {
 
 /// The packs an audit uses: one pack for every report, or — `--rules auto` — the bundled
 /// national packs, chosen for each report by the year it covers.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PackSet {
     /// The first is the default (and the batch's pack in outputs).
-    pub packs: Vec<Pack>,
+    entries: Vec<PackEntry>,
     pub auto: bool,
+}
+
+/// A pack of the set: its metadata at once, the compiled pack when a report first needs it
+/// (compiling a pack's patterns is most of a single report's start-up).
+#[derive(Debug)]
+struct PackEntry {
+    meta: rules::PackMeta,
+    /// The bundled pack to compile on first use.
+    bundled: &'static str,
+    pack: std::sync::OnceLock<Pack>,
 }
 
 /// The bundled packs `--rules auto` chooses from, latest first.
@@ -110,22 +120,51 @@ pub struct PackChoice {
 
 impl PackSet {
     pub fn one(pack: Pack) -> PackSet {
+        let entry = PackEntry {
+            meta: pack.meta.clone(),
+            bundled: "",
+            pack: std::sync::OnceLock::from(pack),
+        };
         PackSet {
-            packs: vec![pack],
+            entries: vec![entry],
             auto: false,
         }
     }
 
     pub fn auto() -> Result<PackSet, diagnostic::PackError> {
-        let packs = AUTO_PACKS
-            .iter()
-            .map(|n| Pack::load(n))
-            .collect::<Result<_, _>>()?;
-        Ok(PackSet { packs, auto: true })
+        let primary = Pack::load(AUTO_PACKS[0])?;
+        let mut entries = vec![PackEntry {
+            meta: primary.meta.clone(),
+            bundled: AUTO_PACKS[0],
+            pack: std::sync::OnceLock::from(primary),
+        }];
+        for name in &AUTO_PACKS[1..] {
+            let meta = rules::bundled_meta(name)
+                .ok_or_else(|| diagnostic::Diagnostic::whole(name, "not a bundled pack"))?;
+            entries.push(PackEntry {
+                meta,
+                bundled: name,
+                pack: std::sync::OnceLock::new(),
+            });
+        }
+        Ok(PackSet {
+            entries,
+            auto: true,
+        })
     }
 
     pub fn primary(&self) -> &Pack {
-        &self.packs[0]
+        self.get(0)
+    }
+
+    /// The i-th pack, compiled on first use. Bundled packs always compile (a test holds them to
+    /// it), so a failure here is a bug in the binary, not in the user's input.
+    pub fn get(&self, i: usize) -> &Pack {
+        let e = &self.entries[i];
+        e.pack.get_or_init(|| {
+            Pack::load(e.bundled)
+                .unwrap_or_else(|err| panic!("bundled pack {} does not compile: {err}", e.bundled))
+        })
     }
 
     /// The pack for a report of this year: the one whose `years` hold it; before every pack's
@@ -134,12 +173,13 @@ impl PackSet {
         if !self.auto {
             return (0, None);
         }
-        let span = |p: &Pack| p.meta.years.unwrap_or((i32::MIN, i32::MAX));
+        let span = |m: &rules::PackMeta| m.years.unwrap_or((i32::MIN, i32::MAX));
+        let metas: Vec<&rules::PackMeta> = self.entries.iter().map(|e| &e.meta).collect();
         let choice = |i: usize, reason: String| {
             (
                 i,
                 Some(PackChoice {
-                    id: self.packs[i].meta.id.clone(),
+                    id: metas[i].id.clone(),
                     reason,
                 }),
             )
@@ -147,21 +187,20 @@ impl PackSet {
         let Some(y) = year else {
             return choice(0, "the report year is not known; the latest pack".into());
         };
-        if let Some(i) = self
-            .packs
+        if let Some(i) = metas
             .iter()
-            .position(|p| (span(p).0..=span(p).1).contains(&y))
+            .position(|m| (span(m).0..=span(m).1).contains(&y))
         {
-            let (a, b) = span(&self.packs[i]);
+            let (a, b) = span(metas[i]);
             return choice(
                 i,
                 format!("report year {y} is within the pack's years {a}–{b}"),
             );
         }
-        let earliest = (0..self.packs.len())
-            .min_by_key(|&i| span(&self.packs[i]).0)
+        let earliest = (0..metas.len())
+            .min_by_key(|&i| span(metas[i]).0)
             .unwrap_or(0);
-        if y < span(&self.packs[earliest]).0 {
+        if y < span(metas[earliest]).0 {
             return choice(
                 earliest,
                 format!("report year {y} precedes every pack; the earliest"),
@@ -204,7 +243,7 @@ fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Optio
         Ok(document) => {
             let report = Report::parse(&document.text);
             let (i, pack_choice) = packs.choose(report.meta.year);
-            let mut findings = eval::audit(&report, &packs.packs[i]);
+            let mut findings = eval::audit(&report, packs.get(i));
             locate(&document, &mut findings);
             let source = Source {
                 sha256: document.sha256,

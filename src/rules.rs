@@ -516,6 +516,16 @@ fn load_raw(
     Ok(raw)
 }
 
+/// The `[pack]` table of a bundled pack, without compiling its rules.
+pub fn bundled_meta(name: &str) -> Option<PackMeta> {
+    #[derive(Deserialize)]
+    struct Head {
+        pack: PackMeta,
+    }
+    let (_, text) = BUNDLED.iter().find(|(n, _)| *n == name)?;
+    toml::from_str::<Head>(text).ok().map(|h| h.pack)
+}
+
 fn fnv1a(text: &str) -> String {
     let mut h: u64 = 0xcbf29ce484222325;
     for b in text.bytes() {
