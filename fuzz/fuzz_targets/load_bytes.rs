@@ -12,7 +12,10 @@ const NAMES: [&str; 4] = ["r.txt", "r.html", "r.docx", "r.md"];
 fuzz_target!(|bytes: &[u8]| {
     for name in NAMES {
         let path = Path::new(name);
-        if matches!(sniff(bytes, Some(path)), SourceFormat::Pdf | SourceFormat::Doc) {
+        if matches!(
+            sniff(bytes, Some(path)),
+            SourceFormat::Pdf | SourceFormat::Doc
+        ) {
             continue;
         }
         if let Ok(doc) = read_bytes(bytes, Some(path), &Options::default()) {

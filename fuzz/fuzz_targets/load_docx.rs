@@ -35,7 +35,9 @@ fuzz_target!(|text: &str| {
     let document = if options.contains('r') {
         body.to_string()
     } else {
-        format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}><w:body>{body}</w:body></w:document>"#)
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}><w:body>{body}</w:body></w:document>"#
+        )
     };
     let mut parts: Vec<(&str, &str)> = vec![("word/document.xml", &document)];
     for (name, piece) in NAMES.into_iter().zip(pieces) {
@@ -43,7 +45,11 @@ fuzz_target!(|text: &str| {
             parts.push((name, piece));
         }
     }
-    let method = if options.contains('d') { zip::CompressionMethod::Deflated } else { zip::CompressionMethod::Stored };
+    let method = if options.contains('d') {
+        zip::CompressionMethod::Deflated
+    } else {
+        zip::CompressionMethod::Stored
+    };
     let zip_options = zip::write::SimpleFileOptions::default().compression_method(method);
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, part) in parts {

@@ -1,5 +1,5 @@
 //! Structured pack fuzzing: the bundled `rules/2021.toml` with fuzz data spliced into one of its
-//! string values (a pattern, a fragment, an example's text, a scope, a severity …), so that the
+//! single-line string values (an id, a pattern, a fragment, a scope, a severity …), so that the
 //! TOML still parses and the mutations reach validation, fragment expansion, regex compilation
 //! and the examples each rule checks itself against. Errors are fine, panics are not.
 //!
@@ -67,7 +67,9 @@ fn basic(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }

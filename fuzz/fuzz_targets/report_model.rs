@@ -9,7 +9,11 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|text: &str| {
     for line in lines(text) {
         let once = fold(line);
-        assert_eq!(once.origin.len(), once.text.chars().count() + 1, "origin has one entry per char + 1");
+        assert_eq!(
+            once.origin.len(),
+            once.text.chars().count() + 1,
+            "origin has one entry per char + 1"
+        );
         assert_eq!(*once.origin.last().unwrap() as usize, line.chars().count());
         let twice = fold(&once.text);
         assert_eq!(twice.text, once.text, "fold is not idempotent on {line:?}");
@@ -24,7 +28,11 @@ fuzz_target!(|text: &str| {
             let _ = block.quote(s, 60);
         }
         if let Some(h) = block.heading() {
-            assert!(h.body_start <= f.text.len() && f.text.is_char_boundary(h.body_start), "{h:?} in {:?}", f.text);
+            assert!(
+                h.body_start <= f.text.len() && f.text.is_char_boundary(h.body_start),
+                "{h:?} in {:?}",
+                f.text
+            );
             let _ = report.level_of(h.rank);
         }
         let _ = block.inline_items();
