@@ -272,49 +272,102 @@ fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Optio
     }
 }
 
-/// Audit inputs in parallel on `threads` threads (0: one per core). Results come back in input
-/// order whatever the number of threads; `progress` is called once per input as it finishes.
+/// How many reports the workers may run ahead of the first one not yet handed on: it bounds the
+/// results held in memory (a slow report holds back the others' output, not their auditing).
+const WINDOW: usize = 512;
+
+/// Audit inputs on `threads` worker threads (0: one per core) and hand each result to `each`
+/// on the calling thread, in input order whatever the number of threads, as soon as it and
+/// every earlier one are done. At most [`WINDOW`] results wait in memory at any time, so a
+/// batch of any size runs in bounded memory. `progress` is called once per input as it
+/// finishes. An error from `each` (the output cannot be written) stops the workers and is
+/// returned.
+pub fn audit_each<E>(
+    inputs: &[load::Input],
+    packs: &PackSet,
+    options: &load::Options,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    mut each: impl FnMut(Audited) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, mpsc};
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(inputs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // The index of the first result not yet handed on; workers wait on it to stay in the window.
+    let emitted = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = mpsc::channel::<(usize, Audited)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, stop, emitted) = (&next, &stop, &emitted);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= inputs.len() {
+                        break;
+                    }
+                    {
+                        let (lock, cvar) = emitted;
+                        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *done + WINDOW && !stop.load(Ordering::Relaxed) {
+                            done = cvar.wait(done).unwrap_or_else(|e| e.into_inner());
+                        }
+                    }
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let a = audit_input(&inputs[i], packs, options);
+                    progress();
+                    if tx.send((i, a)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 0;
+        let mut result = Ok(());
+        for (i, a) in rx {
+            pending.insert(i, a);
+            while let Some(a) = pending.remove(&want) {
+                want += 1;
+                if result.is_ok() {
+                    result = each(a);
+                }
+            }
+            let (lock, cvar) = &emitted;
+            *lock.lock().unwrap_or_else(|e| e.into_inner()) = want;
+            if result.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            cvar.notify_all();
+        }
+        result
+    })
+}
+
+/// Audit inputs in parallel and collect the results in input order: for batches that fit in
+/// memory (the CLI streams them with [`audit_each`] instead).
 pub fn audit_all(
     inputs: &[load::Input],
     packs: &PackSet,
     options: &load::Options,
     threads: usize,
     progress: &(dyn Fn() + Sync),
-) -> Result<Vec<Audited>, String> {
-    use rayon::prelude::*;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    Ok(pool.install(|| {
-        inputs
-            .par_iter()
-            .map(|input| {
-                let a = audit_input(input, packs, options);
-                progress();
-                a
-            })
-            .collect()
-    }))
-}
-
-/// Exit codes: 2 when an input could not be read; 1 when a gap fails under `fail_on`; else 0.
-pub fn exit_code(audited: &[Audited], fail_on: config::FailOn) -> i32 {
-    let fails = |a: &Audited| {
-        a.findings.iter().any(|f| {
-            f.status == Status::Gap
-                && match fail_on {
-                    config::FailOn::Error => f.severity == Severity::Error,
-                    config::FailOn::Warning => f.severity <= Severity::Warning,
-                    config::FailOn::Never => false,
-                }
-        })
-    };
-    if audited.iter().any(|a| a.error.is_some()) {
-        2
-    } else if audited.iter().any(fails) {
-        1
-    } else {
-        0
-    }
+) -> Vec<Audited> {
+    let mut all = Vec::with_capacity(inputs.len());
+    let collected: Result<(), std::convert::Infallible> =
+        audit_each(inputs, packs, options, threads, progress, |a| {
+            all.push(a);
+            Ok(())
+        });
+    let Ok(()) = collected;
+    all
 }

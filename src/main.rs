@@ -4,7 +4,8 @@
 use anyhow::{Context, Result, bail};
 use auditor::config::{Config, FailOn};
 use auditor::load::{self, Selection};
-use auditor::render::{self, Batch, Format};
+use auditor::render::summary::Summary;
+use auditor::render::{self, Format};
 use auditor::rules::Pack;
 use clap::Parser;
 use std::fmt::Write as _;
@@ -213,27 +214,7 @@ fn run(cli: AuditArgs) -> Result<u8> {
         bail!("error: --format {format:?} is a binary file format\n  = help: add --output FILE");
     }
 
-    let (inputs, skipped) = load::collect(&paths, &selection);
-    let progress = progress_bar(inputs.len());
-    let options = load::Options {
-        encoding: cli.encoding,
-    };
-    let threads = cli.threads.or(config.threads).unwrap_or(0);
-    let tick = || {
-        if let Some(bar) = &progress {
-            bar.inc(1);
-        }
-    };
-    let mut audited = auditor::audit_all(&inputs, &packs, &options, threads, &tick)
-        .map_err(|e| anyhow::anyhow!("error: {e}"))?;
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-    for a in &audited {
-        if let Some(e) = &a.error {
-            eprintln!("error: {}: {e}", a.path);
-        }
-    }
+    // The waivers are read before any auditing, so that a bad waivers file costs nothing.
     let waiver_file = cli
         .waivers
         .clone()
@@ -249,12 +230,77 @@ fn run(cli: AuditArgs) -> Result<u8> {
                 .map(|d| d.join(auditor::waivers::FILE_NAME))
                 .find(|p| p.is_file())
         });
-    let stale = match &waiver_file {
+    let waivers = match &waiver_file {
         Some(path) if !cli.no_waivers => {
-            let waivers = auditor::waivers::load(path).map_err(|d| anyhow::anyhow!("{d}"))?;
-            auditor::waivers::apply(&waivers, &mut audited, auditor::waivers::today())
+            auditor::waivers::load(path).map_err(|d| anyhow::anyhow!("{d}"))?
         }
         _ => Vec::new(),
+    };
+
+    let (inputs, skipped) = load::collect(&paths, &selection);
+    let progress = progress_bar(inputs.len());
+    let options = load::Options {
+        encoding: cli.encoding,
+    };
+    let threads = cli.threads.or(config.threads).unwrap_or(0);
+    let tick = || {
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+    };
+    let color = cli.output.is_none()
+        && format == Format::Table
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let ctx = render::Context {
+        pack,
+        summary_only: cli.summary,
+        color,
+    };
+
+    // Reports stream from the workers through the renderer into the output as they are done,
+    // in input order: only the summary's small rows stay in memory.
+    let mut output = Output::open(cli.output.as_deref())?;
+    let mut summary = Summary::new(pack);
+    let mut applier = auditor::waivers::Applier::new(&waivers, auditor::waivers::today());
+    let rendered: std::io::Result<Vec<auditor::waivers::Stale>> = (|| {
+        let mut renderer = render::renderer(format, ctx, &mut output)?;
+        auditor::audit_each(&inputs, &packs, &options, threads, &tick, |mut a| {
+            if let Some(e) = &a.error {
+                let line = format!("error: {}: {e}", a.path);
+                match &progress {
+                    Some(bar) => bar.suspend(|| eprintln!("{line}")),
+                    None => eprintln!("{line}"),
+                }
+            }
+            applier.apply(&mut a);
+            summary.add(&a);
+            renderer.report(&a)
+        })?;
+        let stale = applier.stale();
+        renderer.finish(&render::End {
+            summary: &summary,
+            skipped: &skipped,
+            stale_waivers: &stale,
+        })?;
+        Ok(stale)
+    })();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let stale = match rendered {
+        Ok(stale) => {
+            output.commit()?;
+            stale
+        }
+        // `auditor … | head`: the reader has what it wanted; not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && cli.output.is_none() => {
+            return Ok(summary.exit_code(fail_on) as u8);
+        }
+        Err(e) => {
+            output.abandon();
+            bail!("error: cannot write the output: {e}");
+        }
     };
     for s in &stale {
         let target = s.report.as_deref().or(s.unit.as_deref()).unwrap_or("?");
@@ -263,26 +309,7 @@ fn run(cli: AuditArgs) -> Result<u8> {
             s.rule, s.reason
         );
     }
-
-    let color = cli.output.is_none()
-        && format == Format::Table
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
-    let batch = Batch {
-        pack,
-        audited: &audited,
-        skipped: &skipped,
-        stale_waivers: &stale,
-        summary_only: cli.summary,
-        color,
-    };
-    let bytes = render::render(format, &batch)
-        .map_err(|e| anyhow::anyhow!("error: cannot render the output: {e}"))?;
-    match &cli.output {
-        Some(path) => write_atomically(path, &bytes)?,
-        None => write_stdout(&bytes)?,
-    }
-    let code = auditor::exit_code(&audited, fail_on);
+    let code = summary.exit_code(fail_on);
     // Stale waivers are warnings: they fail the run under --fail-on warning.
     Ok(
         if code == 0 && fail_on == FailOn::Warning && !stale.is_empty() {
@@ -291,6 +318,120 @@ fn run(cli: AuditArgs) -> Result<u8> {
             code as u8
         },
     )
+}
+
+/// Where the output goes: stdout, or — with `--output` — a temporary file beside the target that
+/// is renamed over it only once the output is complete, so that a failed or interrupted run never
+/// leaves a partial file (Ctrl-C removes the temporary file: see [`on_interrupt`]).
+enum Output {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File {
+        writer: std::io::BufWriter<std::fs::File>,
+        tmp: PathBuf,
+        path: PathBuf,
+    },
+}
+
+/// The temporary output file to remove if the run is interrupted.
+static PARTIAL_OUTPUT: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+/// On Ctrl-C (SIGINT) or SIGTERM: remove the partial output file, then exit with 130 like a shell.
+fn on_interrupt() {
+    let partial = PARTIAL_OUTPUT
+        .lock()
+        .map(|mut p| p.take())
+        .unwrap_or_default();
+    if let Some(tmp) = partial {
+        let _ = std::fs::remove_file(tmp);
+    }
+    eprintln!("interrupted: no output written");
+    std::process::exit(130);
+}
+
+impl Output {
+    fn open(path: Option<&Path>) -> Result<Output> {
+        let Some(path) = path else {
+            let stdout = std::io::stdout().lock();
+            return Ok(Output::Stdout(std::io::BufWriter::with_capacity(
+                64 * 1024,
+                stdout,
+            )));
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .context("--output needs a file name")?
+            .to_string_lossy();
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        if let Ok(mut partial) = PARTIAL_OUTPUT.lock() {
+            *partial = Some(tmp.clone());
+        }
+        // Installed once; a second install (never in this program) would only keep the first.
+        let _ = ctrlc::set_handler(on_interrupt);
+        let file = std::fs::File::create(&tmp)
+            .with_context(|| format!("error: cannot write {}", path.display()))?;
+        Ok(Output::File {
+            writer: std::io::BufWriter::with_capacity(64 * 1024, file),
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The output is complete: flush it and, for a file, rename it into place.
+    fn commit(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut w) => match w.flush() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    bail!("error: cannot write the output: {e}")
+                }
+                _ => Ok(()),
+            },
+            Output::File { writer, tmp, path } => {
+                let result = writer
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|f| f.sync_all())
+                    .and_then(|()| std::fs::rename(&tmp, &path));
+                if let Ok(mut partial) = PARTIAL_OUTPUT.lock() {
+                    *partial = None;
+                }
+                if let Err(e) = result {
+                    let _ = std::fs::remove_file(&tmp);
+                    bail!("error: cannot write {}: {e}", path.display());
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The run failed: remove the temporary file.
+    fn abandon(self) {
+        if let Output::File { tmp, .. } = self {
+            if let Ok(mut partial) = PARTIAL_OUTPUT.lock() {
+                *partial = None;
+            }
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File { writer, .. } => writer.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File { writer, .. } => writer.flush(),
+        }
+    }
 }
 
 /// A progress bar on stderr for batches of more than a handful of files, only on a terminal
@@ -306,26 +447,6 @@ fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
         }
         bar
     })
-}
-
-/// Write through a temporary file in the same directory and a rename, so that an interrupted run
-/// never leaves a half-written report behind.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .context("--output needs a file name")?
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        bail!("error: cannot write {}: {e}", path.display());
-    }
-    Ok(())
 }
 
 fn load_pack(spec: &str) -> Result<Pack> {

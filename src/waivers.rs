@@ -145,20 +145,44 @@ pub fn today() -> Date {
 /// Apply waivers to a batch: matching gaps become WAIVED (or stay gaps, saying the waiver
 /// expired). Returns the waivers that matched nothing.
 pub fn apply(waivers: &[Waiver], audited: &mut [Audited], today: Date) -> Vec<Stale> {
-    let mut used = vec![false; waivers.len()];
+    let mut applier = Applier::new(waivers, today);
     for a in audited.iter_mut() {
+        applier.apply(a);
+    }
+    applier.stale()
+}
+
+/// Applies waivers to reports one at a time as a batch streams past, remembering which waivers
+/// matched so that the stale ones can be listed at the end.
+pub struct Applier<'a> {
+    waivers: &'a [Waiver],
+    used: Vec<bool>,
+    today: Date,
+}
+
+impl<'a> Applier<'a> {
+    pub fn new(waivers: &'a [Waiver], today: Date) -> Applier<'a> {
+        Applier {
+            waivers,
+            used: vec![false; waivers.len()],
+            today,
+        }
+    }
+
+    /// Waive the report's gaps that a current waiver covers; note expired ones in the message.
+    pub fn apply(&mut self, a: &mut Audited) {
         for k in 0..a.findings.len() {
             let (rule, status) = (a.findings[k].rule.clone(), a.findings[k].status);
-            let Some(i) = waivers.iter().position(|w| w.matches(a, &rule)) else {
+            let Some(i) = self.waivers.iter().position(|w| w.matches(a, &rule)) else {
                 continue;
             };
-            used[i] = true;
-            let w = &waivers[i];
+            self.used[i] = true;
+            let w = &self.waivers[i];
             let f = &mut a.findings[k];
             if status != Status::Gap {
                 continue;
             }
-            if w.expiry >= today {
+            if w.expiry >= self.today {
                 f.status = Status::Waived;
                 f.message = format!(
                     "waived until {}: {} (approved by {}); the gap: {}",
@@ -172,17 +196,21 @@ pub fn apply(waivers: &[Waiver], audited: &mut [Audited], today: Date) -> Vec<St
             }
         }
     }
-    waivers
-        .iter()
-        .zip(used)
-        .filter(|(_, u)| !u)
-        .map(|(w, _)| Stale {
-            rule: w.rule.clone(),
-            report: w.report.clone(),
-            unit: w.unit.clone(),
-            reason: "matches no report and rule in this batch".into(),
-        })
-        .collect()
+
+    /// The waivers that matched no report and rule of the batch.
+    pub fn stale(self) -> Vec<Stale> {
+        self.waivers
+            .iter()
+            .zip(self.used)
+            .filter(|(_, u)| !u)
+            .map(|(w, _)| Stale {
+                rule: w.rule.clone(),
+                report: w.report.clone(),
+                unit: w.unit.clone(),
+                reason: "matches no report and rule in this batch".into(),
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

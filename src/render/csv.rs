@@ -6,9 +6,10 @@
 //! Every text cell goes through [`neutralize_formula`]: report text (and file names) must never
 //! run as a formula in a reviewer's spreadsheet.
 
-use super::{Batch, neutralize_formula};
+use super::{Context, End, Renderer, neutralize_formula};
 use crate::Audited;
 use crate::eval::{Evidence, Finding};
+use std::io::{self, Write};
 
 const HEADER: [&str; 15] = [
     "path",
@@ -104,34 +105,57 @@ fn error_row(a: &Audited, error: &str, p: &Provenance) -> [String; 15] {
     ]
 }
 
-pub fn render(batch: &Batch) -> String {
-    let pack = batch.pack;
-    let prov = Provenance {
-        tool: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
-        pack: format!("{} {}", pack.meta.id, pack.meta.version),
-        hash: pack.hash.clone(),
-    };
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(BOM.as_bytes().to_vec());
-    let mut write = |row: &[String]| {
-        // Writing to a Vec cannot fail.
-        writer
+/// Writes the header at once and each report's rows as it comes.
+pub struct Csv<'a> {
+    writer: csv::Writer<&'a mut dyn Write>,
+    ctx: Context<'a>,
+    provenance: Provenance,
+}
+
+impl<'a> Csv<'a> {
+    pub fn new(ctx: Context<'a>, out: &'a mut dyn Write) -> io::Result<Csv<'a>> {
+        let pack = ctx.pack;
+        let provenance = Provenance {
+            tool: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+            pack: format!("{} {}", pack.meta.id, pack.meta.version),
+            hash: pack.hash.clone(),
+        };
+        out.write_all(BOM.as_bytes())?;
+        let writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        let mut csv = Csv {
+            writer,
+            ctx,
+            provenance,
+        };
+        csv.row(&HEADER.map(String::from))?;
+        Ok(csv)
+    }
+
+    fn row(&mut self, row: &[String]) -> io::Result<()> {
+        self.writer
             .write_record(row.iter().map(|cell| neutralize_formula(cell).into_owned()))
-            .expect("CSV rows write to memory");
-    };
-    write(&HEADER.map(String::from));
-    for a in batch.audited {
+            .map_err(io::Error::other)
+    }
+}
+
+impl Renderer for Csv<'_> {
+    fn report(&mut self, a: &Audited) -> io::Result<()> {
         if let Some(err) = &a.error {
-            write(&error_row(a, err, &prov));
-            continue;
+            let row = error_row(a, err, &self.provenance);
+            return self.row(&row);
         }
-        for rule in &pack.rules {
+        for rule in &self.ctx.pack.rules {
             if let Some(f) = a.findings.iter().find(|f| f.rule == rule.id) {
-                write(&finding_row(a, f, &prov));
+                let row = finding_row(a, f, &self.provenance);
+                self.row(&row)?;
             }
         }
+        Ok(())
     }
-    let bytes = writer.into_inner().expect("CSV flushes to memory");
-    String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8")
+
+    fn finish(mut self: Box<Self>, _end: &End) -> io::Result<()> {
+        self.writer.flush()
+    }
 }

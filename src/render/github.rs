@@ -9,9 +9,10 @@
 //! in properties `:` and `,` also become `%3A`, `%2C`. No line can therefore hold a second
 //! command, whatever a report or a file name contains; plain lines are escaped the same way.
 
-use super::Batch;
+use super::{Context, End, Renderer};
+use crate::Audited;
 use crate::rules::{Severity, Status};
-use std::fmt::Write;
+use std::io::{self, Write};
 
 /// Escape a command's message.
 pub fn escape_data(s: &str) -> String {
@@ -45,21 +46,36 @@ fn file(path: &str) -> String {
     escape_property(&path.replace('\\', "/"))
 }
 
-pub fn render(batch: &Batch) -> String {
-    let mut out = String::new();
-    let (mut errors, mut warnings, mut infos) = (0, 0, 0);
-    for a in batch.audited {
+/// Writes each report's annotations as it comes, then the skipped files, hashes and totals.
+pub struct Github<'a> {
+    out: &'a mut dyn Write,
+    ctx: Context<'a>,
+    /// Gaps annotated, by severity: error, warning, info.
+    counts: [usize; 3],
+}
+
+impl<'a> Github<'a> {
+    pub fn new(ctx: Context<'a>, out: &'a mut dyn Write) -> Github<'a> {
+        Github {
+            out,
+            ctx,
+            counts: [0; 3],
+        }
+    }
+}
+
+impl Renderer for Github<'_> {
+    fn report(&mut self, a: &Audited) -> io::Result<()> {
         if let Some(err) = &a.error {
-            let _ = writeln!(
-                out,
+            return writeln!(
+                self.out,
                 "::error file={},title={}::{}",
                 file(&a.path),
                 escape_property("unreadable report"),
                 escape_data(&format!("cannot read the report: {err}"))
             );
-            continue;
         }
-        for rule in &batch.pack.rules {
+        for rule in &self.ctx.pack.rules {
             let Some(f) = a
                 .findings
                 .iter()
@@ -67,51 +83,55 @@ pub fn render(batch: &Batch) -> String {
             else {
                 continue;
             };
-            match f.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-                Severity::Info => infos += 1,
-            }
+            self.counts[f.severity as usize] += 1;
             let line = f.evidence.first().map_or(1, |e| e.line.max(1));
             let message = match &f.help {
                 Some(help) if !help.is_empty() => format!("{} — {help}", f.message),
                 _ => f.message.clone(),
             };
-            let _ = writeln!(
-                out,
+            writeln!(
+                self.out,
                 "::{} file={},line={line},title={}::{}",
                 command(f.severity),
                 file(&a.path),
                 escape_property(&format!("{} {}", f.rule, f.name)),
                 escape_data(&message)
-            );
+            )?;
         }
+        Ok(())
     }
-    for s in batch.skipped {
-        let _ = writeln!(
+
+    fn finish(self: Box<Self>, end: &End) -> io::Result<()> {
+        let out = self.out;
+        for s in end.skipped {
+            writeln!(
+                out,
+                "skipped: {}: {}",
+                escape_data(&s.path),
+                escape_data(&s.reason)
+            )?;
+        }
+        let summary = end.summary;
+        for r in &summary.reports {
+            if let Some(sha) = &r.sha256 {
+                writeln!(out, "sha256 {sha}  {}", escape_data(&r.path))?;
+            }
+        }
+        let [errors, warnings, infos] = self.counts;
+        let pack = self.ctx.pack;
+        let n = summary.reports.len();
+        writeln!(
             out,
-            "skipped: {}: {}",
-            escape_data(&s.path),
-            escape_data(&s.reason)
-        );
+            "auditor {}: {n} report{} audited with pack {} {} (hash {}): {} with error gaps; {errors} error, {warnings} warning, {infos} info gaps; {} unreadable; {} skipped",
+            env!("CARGO_PKG_VERSION"),
+            if n == 1 { "" } else { "s" },
+            escape_data(&pack.meta.id),
+            escape_data(&pack.meta.version),
+            pack.hash,
+            summary.with_error_gaps(),
+            summary.unreadable(),
+            end.skipped.len()
+        )?;
+        out.flush()
     }
-    for a in batch.audited {
-        if let Some(src) = &a.source {
-            let _ = writeln!(out, "sha256 {}  {}", src.sha256, escape_data(&a.path));
-        }
-    }
-    let unreadable = batch.audited.iter().filter(|a| a.error.is_some()).count();
-    let failing = batch.audited.iter().filter(|a| a.error_gaps() > 0).count();
-    let _ = writeln!(
-        out,
-        "auditor {}: {} report{} audited with pack {} {} (hash {}): {failing} with error gaps; {errors} error, {warnings} warning, {infos} info gaps; {unreadable} unreadable; {} skipped",
-        env!("CARGO_PKG_VERSION"),
-        batch.audited.len(),
-        if batch.audited.len() == 1 { "" } else { "s" },
-        escape_data(&batch.pack.meta.id),
-        escape_data(&batch.pack.meta.version),
-        batch.pack.hash,
-        batch.skipped.len()
-    );
-    out
 }

@@ -7,11 +7,12 @@
 //! from a report or a pack is HTML-escaped. The output depends only on the batch.
 
 use super::summary::{self, Summary};
-use super::{Batch, provenance};
+use super::{Context, End, Renderer, Spool, provenance};
 use crate::Audited;
 use crate::eval::{Evidence, Finding};
-use crate::rules::{Severity, Status};
+use crate::rules::Status;
 use std::fmt::Write;
+use std::io;
 
 const STYLE: &str = r#"
 :root {
@@ -126,65 +127,103 @@ fn rule_id(id: &str) -> String {
     format!("rule-{}", escape(id))
 }
 
-fn finding<'a>(a: &'a Audited, rule: &str) -> Option<&'a Finding> {
-    a.findings.iter().find(|f| f.rule == rule)
+/// Spools each report's section as it comes (unless `--summary`); at the end writes the page
+/// head, the header, the matrix, the legend and the worst reports, then the sections.
+pub struct Html<'a> {
+    out: &'a mut dyn io::Write,
+    ctx: Context<'a>,
+    sections: Option<Spool>,
+    reports: usize,
 }
 
-pub fn render(batch: &Batch) -> String {
-    let summary = summary::summarize(batch);
-    let mut out = String::with_capacity(64 * 1024);
-    let pack = &batch.pack.meta;
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
-         <meta name=\"generator\" content=\"{} {}\">\n<title>法治政府建设年度报告审查 · {} · {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        env!("CARGO_PKG_NAME"),
-        env!("CARGO_PKG_VERSION"),
-        escape(&pack.name),
-        plural(summary.reports.len(), "report", "reports"),
-    );
-    header(&mut out, batch, &summary);
-    let _ = writeln!(out, "<main>");
-    matrix(&mut out, batch, &summary);
-    legend(&mut out, &summary);
-    worst(&mut out, batch, &summary);
-    if !batch.summary_only {
-        for (i, a) in batch.audited.iter().enumerate() {
-            report(&mut out, batch, i, a);
+impl<'a> Html<'a> {
+    pub fn new(ctx: Context<'a>, out: &'a mut dyn io::Write) -> io::Result<Html<'a>> {
+        let sections = if ctx.summary_only {
+            None
+        } else {
+            Some(Spool::new()?)
+        };
+        Ok(Html {
+            out,
+            ctx,
+            sections,
+            reports: 0,
+        })
+    }
+}
+
+impl Renderer for Html<'_> {
+    fn report(&mut self, a: &Audited) -> io::Result<()> {
+        let i = self.reports;
+        self.reports += 1;
+        match &mut self.sections {
+            Some(spool) => {
+                let mut section = String::new();
+                report(&mut section, self.ctx, i, a);
+                spool.write_str(&section)
+            }
+            None => Ok(()),
         }
     }
-    skipped(&mut out, batch);
-    let _ = writeln!(out, "</main>");
-    let _ = writeln!(
-        out,
-        "<footer><p>{}</p></footer>\n</body>\n</html>",
-        escape(&provenance(batch))
-    );
-    out
+
+    fn finish(self: Box<Self>, end: &End) -> io::Result<()> {
+        let (ctx, summary) = (self.ctx, end.summary);
+        let mut out = String::with_capacity(64 * 1024);
+        let pack = &ctx.pack.meta;
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+             <meta name=\"generator\" content=\"{} {}\">\n<title>法治政府建设年度报告审查 · {} · {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+            escape(&pack.name),
+            plural(summary.reports.len(), "report", "reports"),
+        );
+        header(&mut out, ctx, end);
+        let _ = writeln!(out, "<main>");
+        matrix(&mut out, ctx, summary);
+        legend(&mut out, summary);
+        worst(&mut out, ctx, summary);
+        self.out.write_all(out.as_bytes())?;
+        if let Some(spool) = self.sections {
+            spool.copy_into(self.out)?;
+        }
+        let mut out = String::new();
+        skipped(&mut out, end);
+        let _ = writeln!(out, "</main>");
+        let _ = writeln!(
+            out,
+            "<footer><p>{}</p></footer>\n</body>\n</html>",
+            escape(&provenance(ctx.pack))
+        );
+        self.out.write_all(out.as_bytes())?;
+        self.out.flush()
+    }
 }
 
-fn header(out: &mut String, batch: &Batch, summary: &Summary) {
-    let unreadable = summary.reports.iter().filter(|r| r.error.is_some()).count();
-    let failing = summary.reports.iter().filter(|r| r.error_gaps > 0).count();
+fn header(out: &mut String, ctx: Context, end: &End) {
+    let summary = end.summary;
+    let unreadable = summary.unreadable();
+    let failing = summary.with_error_gaps();
     let _ = writeln!(
         out,
         "<header id=\"top\">\n<h1>法治政府建设年度报告审查 · {}</h1>\n<p class=\"provenance\">{}</p>\n\
          <p class=\"totals\"><strong>{}</strong> audited with pack {} {}: <strong>{failing}</strong> with error gaps, \
          <strong>{unreadable}</strong> unreadable, <strong>{}</strong> skipped</p>\n</header>",
-        escape(&batch.pack.meta.name),
-        escape(&provenance(batch)),
+        escape(&ctx.pack.meta.name),
+        escape(&provenance(ctx.pack)),
         plural(summary.reports.len(), "report", "reports"),
-        escape(&batch.pack.meta.id),
-        escape(&batch.pack.meta.version),
-        batch.skipped.len(),
+        escape(&ctx.pack.meta.id),
+        escape(&ctx.pack.meta.version),
+        end.skipped.len(),
     );
 }
 
 /// Reports × rules, each cell ✓ ✗ – on its colour; rule numbers link to the legend.
-fn matrix(out: &mut String, batch: &Batch, summary: &Summary) {
-    let rules = &batch.pack.rules;
+fn matrix(out: &mut String, ctx: Context, summary: &Summary) {
+    let rules = &ctx.pack.rules;
     let _ = writeln!(out, "<section id=\"summary\">\n<h2>Summary</h2>");
     let _ = writeln!(
         out,
@@ -210,9 +249,9 @@ fn matrix(out: &mut String, batch: &Batch, summary: &Summary) {
         out,
         "<th scope=\"col\">error gaps</th></tr></thead>\n<tbody>"
     );
-    for (i, (a, row)) in batch.audited.iter().zip(&summary.reports).enumerate() {
-        let path = escape(&a.path);
-        let name = if batch.summary_only {
+    for (i, row) in summary.reports.iter().enumerate() {
+        let path = escape(&row.path);
+        let name = if ctx.summary_only {
             format!("<code>{path}</code>")
         } else {
             format!("<a href=\"#{}\"><code>{path}</code></a>", report_id(i))
@@ -223,7 +262,7 @@ fn matrix(out: &mut String, batch: &Batch, summary: &Summary) {
             row.unit.as_deref().map_or(String::new(), escape),
             row.year.map_or(String::new(), |y| y.to_string()),
         );
-        if let Some(err) = &a.error {
+        if let Some(err) = &row.error {
             let _ = write!(
                 out,
                 "<td colspan=\"{}\" class=\"unreadable\">unreadable: {}</td>",
@@ -231,16 +270,16 @@ fn matrix(out: &mut String, batch: &Batch, summary: &Summary) {
                 escape(err)
             );
         } else {
-            for r in rules {
-                match finding(a, &r.id) {
-                    Some(f) => {
+            for (r, status) in rules.iter().zip(&row.statuses) {
+                match status {
+                    Some(status) => {
                         let _ = write!(
                             out,
                             "<td class=\"s {}\" title=\"{}: {}\">{}</td>",
-                            f.status.as_str(),
+                            status.as_str(),
                             escape(&r.id),
-                            f.status.as_str(),
-                            summary::symbol(f.status)
+                            status.as_str(),
+                            summary::symbol(*status)
                         );
                     }
                     None => out.push_str("<td></td>"),
@@ -289,7 +328,7 @@ fn legend(out: &mut String, summary: &Summary) {
 }
 
 /// The reports with the most error gaps first, then the unreadable ones.
-fn worst(out: &mut String, batch: &Batch, summary: &Summary) {
+fn worst(out: &mut String, ctx: Context, summary: &Summary) {
     let order = summary.worst_first();
     if !order.is_empty() {
         let _ = writeln!(
@@ -299,7 +338,7 @@ fn worst(out: &mut String, batch: &Batch, summary: &Summary) {
         for i in order {
             let row = &summary.reports[i];
             let path = escape(&row.path);
-            let name = if batch.summary_only {
+            let name = if ctx.summary_only {
                 format!("<code>{path}</code>")
             } else {
                 format!("<a href=\"#{}\"><code>{path}</code></a>", report_id(i))
@@ -310,13 +349,10 @@ fn worst(out: &mut String, batch: &Batch, summary: &Summary) {
                     escape(e)
                 ),
                 None => {
-                    let missing: Vec<String> = batch.audited[i]
-                        .findings
-                        .iter()
-                        .filter(|f| f.status == Status::Gap && f.severity == Severity::Error)
-                        .map(|f| {
-                            format!("<a href=\"#{}\">{}</a>", rule_id(&f.rule), escape(&f.rule))
-                        })
+                    let missing: Vec<String> = summary
+                        .error_gap_rules(row)
+                        .into_iter()
+                        .map(|id| format!("<a href=\"#{}\">{}</a>", rule_id(id), escape(id)))
                         .collect();
                     format!(
                         "{}: {}",
@@ -337,7 +373,7 @@ fn or_none(value: Option<String>) -> String {
 }
 
 /// One report: its header, then a row per finding.
-fn report(out: &mut String, batch: &Batch, i: usize, a: &Audited) {
+fn report(out: &mut String, ctx: Context, i: usize, a: &Audited) {
     let badge = match &a.error {
         Some(_) => "<span class=\"badge bad\">unreadable</span>".to_string(),
         None => {
@@ -410,13 +446,13 @@ fn report(out: &mut String, batch: &Batch, i: usize, a: &Audited) {
          <th>finding and evidence</th><th>basis 法律依据</th></tr></thead>\n<tbody>"
     );
     for f in &a.findings {
-        finding_row(out, batch, i, f);
+        finding_row(out, ctx, i, f);
     }
     let _ = writeln!(out, "</tbody>\n</table>\n</div>\n</section>");
 }
 
-fn finding_row(out: &mut String, batch: &Batch, i: usize, f: &Finding) {
-    let number = batch
+fn finding_row(out: &mut String, ctx: Context, i: usize, f: &Finding) {
+    let number = ctx
         .pack
         .rule_index(&f.rule)
         .map_or(String::new(), |j| format!("{}. ", j + 1));
@@ -466,15 +502,15 @@ fn evidence_item(out: &mut String, e: &Evidence) {
     );
 }
 
-fn skipped(out: &mut String, batch: &Batch) {
-    if batch.skipped.is_empty() {
+fn skipped(out: &mut String, end: &End) {
+    if end.skipped.is_empty() {
         return;
     }
     let _ = writeln!(
         out,
         "<section id=\"skipped\">\n<h2>Skipped files</h2>\n<ul>"
     );
-    for s in batch.skipped {
+    for s in end.skipped {
         let _ = writeln!(
             out,
             "<li><code>{}</code>: {}</li>",

@@ -1,20 +1,14 @@
 //! The JSON contract: `{"tool", "pack", "reports": [{"path", "meta", "results", "summary", "error"}], "summary"}`.
 //! Fields documented in README.md are stable; new fields may be added.
 
-use super::{Batch, Skipped};
+use super::{Context, End, Renderer, Skipped, indented};
+use crate::Audited;
 use crate::eval::Finding;
 use crate::load::SourceFormat;
 use crate::report::YearSource;
 use crate::rules::Status;
 use serde::Serialize;
-
-#[derive(Serialize)]
-struct Output<'a> {
-    tool: Tool,
-    pack: PackInfo<'a>,
-    reports: Vec<ReportOut<'a>>,
-    summary: BatchSummary<'a>,
-}
+use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Tool {
@@ -92,56 +86,53 @@ struct RuleRate<'a> {
     pass_rate: Option<f64>,
 }
 
-pub fn render(batch: &Batch) -> String {
-    let (pack, audited) = (batch.pack, batch.audited);
-    let summary = super::summary::summarize(batch);
-    let reports = audited
-        .iter()
-        .map(|a| ReportOut {
-            path: &a.path,
-            sha256: a.source.as_ref().map(|s| s.sha256.as_str()),
-            pack: a.pack_choice.as_ref(),
-            meta: a.meta.as_ref().map(|m| MetaOut {
-                title: m.title.as_deref(),
-                unit: m.unit.as_deref(),
-                year: m.year,
-                year_source: m.year_source,
-                published: m.published.map(|d| d.to_string()),
-                format: a.source.as_ref().map(|s| s.format),
-                encoding: a.source.as_ref().and_then(|s| s.encoding),
-                created: a.source.as_ref().and_then(|s| s.created.as_deref()),
-                modified: a.source.as_ref().and_then(|s| s.modified.as_deref()),
-            }),
-            results: &a.findings,
-            summary: a.error.is_none().then(|| Counts {
-                pass: a.count(Status::Pass),
-                gap: a.count(Status::Gap),
-                skip: a.count(Status::Skip),
-                waived: a.count(Status::Waived),
-                error_gaps: a.error_gaps(),
-            }),
-            error: a.error.as_deref(),
-        })
-        .collect();
-    let out = Output {
-        tool: Tool {
+/// Writes `{"tool", "pack", "reports": [` at once, each report as it comes, then `], "summary"`:
+/// the document is the same as one serialised whole, without holding the batch.
+pub struct Json<'a> {
+    out: &'a mut dyn Write,
+    reports: usize,
+}
+
+impl<'a> Json<'a> {
+    pub fn new(ctx: Context<'a>, out: &'a mut dyn Write) -> io::Result<Json<'a>> {
+        let pack = ctx.pack;
+        let tool = Tool {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
-        },
-        pack: PackInfo {
+        };
+        let info = PackInfo {
             id: &pack.meta.id,
             name: &pack.meta.name,
             version: &pack.meta.version,
             origin: &pack.origin,
             hash: &pack.hash,
-        },
-        reports,
-        summary: BatchSummary {
-            reports: audited.len(),
-            unreadable: audited.iter().filter(|a| a.error.is_some()).count(),
-            with_error_gaps: audited.iter().filter(|a| a.error_gaps() > 0).count(),
-            skipped: batch.skipped,
-            stale_waivers: batch.stale_waivers,
+        };
+        write!(
+            out,
+            "{{\n  \"tool\": {},\n  \"pack\": {},\n  \"reports\": [",
+            indented(&tool, "  "),
+            indented(&info, "  ")
+        )?;
+        Ok(Json { out, reports: 0 })
+    }
+}
+
+impl Renderer for Json<'_> {
+    fn report(&mut self, a: &Audited) -> io::Result<()> {
+        let out = report_out(a);
+        let sep = if self.reports == 0 { "\n" } else { ",\n" };
+        self.reports += 1;
+        write!(self.out, "{sep}    {}", indented(&out, "    "))
+    }
+
+    fn finish(self: Box<Self>, end: &End) -> io::Result<()> {
+        let summary = end.summary;
+        let batch = BatchSummary {
+            reports: summary.reports.len(),
+            unreadable: summary.unreadable(),
+            with_error_gaps: summary.with_error_gaps(),
+            skipped: end.skipped,
+            stale_waivers: end.stale_waivers,
             rules: summary
                 .rules
                 .iter()
@@ -154,9 +145,41 @@ pub fn render(batch: &Batch) -> String {
                     pass_rate: r.pass_rate().map(|p| (p * 10_000.0).round() / 10_000.0),
                 })
                 .collect(),
-        },
-    };
-    let mut s = serde_json::to_string_pretty(&out).expect("results serialise");
-    s.push('\n');
-    s
+        };
+        let close = if self.reports == 0 { "]" } else { "\n  ]" };
+        write!(
+            self.out,
+            "{close},\n  \"summary\": {}\n}}\n",
+            indented(&batch, "  ")
+        )?;
+        self.out.flush()
+    }
+}
+
+fn report_out(a: &Audited) -> ReportOut<'_> {
+    ReportOut {
+        path: &a.path,
+        sha256: a.source.as_ref().map(|s| s.sha256.as_str()),
+        pack: a.pack_choice.as_ref(),
+        meta: a.meta.as_ref().map(|m| MetaOut {
+            title: m.title.as_deref(),
+            unit: m.unit.as_deref(),
+            year: m.year,
+            year_source: m.year_source,
+            published: m.published.map(|d| d.to_string()),
+            format: a.source.as_ref().map(|s| s.format),
+            encoding: a.source.as_ref().and_then(|s| s.encoding),
+            created: a.source.as_ref().and_then(|s| s.created.as_deref()),
+            modified: a.source.as_ref().and_then(|s| s.modified.as_deref()),
+        }),
+        results: &a.findings,
+        summary: a.error.is_none().then(|| Counts {
+            pass: a.count(Status::Pass),
+            gap: a.count(Status::Gap),
+            skip: a.count(Status::Skip),
+            waived: a.count(Status::Waived),
+            error_gaps: a.error_gaps(),
+        }),
+        error: a.error.as_deref(),
+    }
 }

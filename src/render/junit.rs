@@ -16,12 +16,13 @@
 //! ([`escape`]): no CDATA, so `]]>` or `<script>` in a report stays inert, and characters XML 1.0
 //! cannot carry (most C0 controls) become U+FFFD.
 
-use super::Batch;
 use super::csv::evidence_text;
+use super::{Context, End, Renderer, Spool};
 use crate::Audited;
 use crate::eval::Finding;
-use crate::rules::Status;
-use std::fmt::Write;
+use crate::rules::{Pack, Status};
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// Escape text for XML 1.0 content or a double-quoted attribute value. In attributes, line
 /// breaks and tabs become character references so that parsers keep them.
@@ -92,20 +93,41 @@ fn detail(f: &Finding) -> String {
     s
 }
 
-pub fn render(batch: &Batch) -> String {
-    let pack = batch.pack;
-    let tool = format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
-    let all: Vec<Counts> = batch.audited.iter().map(counts).collect();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"auditor\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
-        all.iter().map(|c| c.tests).sum::<usize>(),
-        all.iter().map(|c| c.failures).sum::<usize>(),
-        all.iter().map(|c| c.errors).sum::<usize>(),
-        all.iter().map(|c| c.skipped).sum::<usize>()
-    );
-    for (a, c) in batch.audited.iter().zip(&all) {
+/// Spools each report's `<testsuite>` as it comes; at the end writes the `<testsuites>` element,
+/// whose attributes are the batch's totals, around them.
+pub struct Junit<'a> {
+    out: &'a mut dyn Write,
+    pack: &'a Pack,
+    tool: String,
+    spool: Spool,
+    total: Counts,
+}
+
+impl<'a> Junit<'a> {
+    pub fn new(ctx: Context<'a>, out: &'a mut dyn Write) -> io::Result<Junit<'a>> {
+        Ok(Junit {
+            out,
+            pack: ctx.pack,
+            tool: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+            spool: Spool::new()?,
+            total: Counts {
+                tests: 0,
+                failures: 0,
+                errors: 0,
+                skipped: 0,
+            },
+        })
+    }
+}
+
+impl Renderer for Junit<'_> {
+    fn report(&mut self, a: &Audited) -> io::Result<()> {
+        let c = counts(a);
+        self.total.tests += c.tests;
+        self.total.failures += c.failures;
+        self.total.errors += c.errors;
+        self.total.skipped += c.skipped;
+        let mut out = String::new();
         let path = attr(&a.path);
         let _ = writeln!(
             out,
@@ -114,11 +136,11 @@ pub fn render(batch: &Batch) -> String {
         );
         let _ = writeln!(out, "    <properties>");
         let mut props = vec![
-            ("tool", tool.clone()),
-            ("pack.id", pack.meta.id.clone()),
-            ("pack.version", pack.meta.version.clone()),
-            ("pack.origin", pack.origin.clone()),
-            ("pack.hash", pack.hash.clone()),
+            ("tool", self.tool.clone()),
+            ("pack.id", self.pack.meta.id.clone()),
+            ("pack.version", self.pack.meta.version.clone()),
+            ("pack.origin", self.pack.origin.clone()),
+            ("pack.hash", self.pack.hash.clone()),
         ];
         if let Some(src) = &a.source {
             props.push(("sha256", src.sha256.clone()));
@@ -149,9 +171,9 @@ pub fn render(batch: &Batch) -> String {
             );
             let _ = writeln!(out, "    </testcase>");
             let _ = writeln!(out, "  </testsuite>");
-            continue;
+            return self.spool.write_str(&out);
         }
-        for rule in &pack.rules {
+        for rule in &self.pack.rules {
             let Some(f) = a.findings.iter().find(|f| f.rule == rule.id) else {
                 continue;
             };
@@ -182,7 +204,21 @@ pub fn render(batch: &Batch) -> String {
             }
         }
         let _ = writeln!(out, "  </testsuite>");
+        self.spool.write_str(&out)
     }
-    out.push_str("</testsuites>\n");
-    out
+
+    fn finish(self: Box<Self>, _end: &End) -> io::Result<()> {
+        let Junit {
+            out, spool, total, ..
+        } = *self;
+        let t = &total;
+        write!(
+            out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"auditor\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+            t.tests, t.failures, t.errors, t.skipped
+        )?;
+        spool.copy_into(out)?;
+        out.write_all(b"</testsuites>\n")?;
+        out.flush()
+    }
 }

@@ -6,12 +6,13 @@
 //! Report text is escaped with [`escape`] wherever it appears: it must render as the text it is,
 //! never as Markdown structure or HTML (a report containing `<script>` stays text).
 
-use super::summary::{self, Summary};
-use super::{Batch, provenance};
+use super::summary;
+use super::{Context, End, Renderer, Spool, provenance};
 use crate::Audited;
 use crate::eval::{Evidence, Finding};
-use crate::rules::{Severity, Status};
+use crate::rules::Status;
 use std::fmt::Write;
+use std::io;
 
 /// Escape text for Markdown, in a table cell or running text alike: HTML's `&`, `<`, `>` become
 /// entities; Markdown punctuation that could start emphasis, code, links, headings or cell breaks
@@ -58,30 +59,61 @@ fn evidence_line(e: &Evidence) -> String {
     format!("{s}: {}", escape(&e.text))
 }
 
-pub fn render(batch: &Batch) -> String {
-    let mut out = String::new();
-    let summary = summary::summarize(batch);
-    let _ = writeln!(out, "## 法治政府建设年度报告 audit\n");
-    let _ = writeln!(out, "<sub>{}</sub>\n", escape(&provenance(batch)));
-    summary_view(&mut out, batch, &summary);
-    if !batch.summary_only {
-        for a in batch.audited {
-            report_section(&mut out, a);
-        }
-    }
-    out
+/// Spools each report's section as it comes (unless `--summary`); at the end writes the heading
+/// and the batch summary, then the sections.
+pub struct Markdown<'a> {
+    out: &'a mut dyn io::Write,
+    ctx: Context<'a>,
+    sections: Option<Spool>,
 }
 
-fn summary_view(out: &mut String, batch: &Batch, summary: &Summary) {
-    let unreadable = summary.reports.iter().filter(|r| r.error.is_some()).count();
-    let failing = summary.reports.iter().filter(|r| r.error_gaps > 0).count();
+impl<'a> Markdown<'a> {
+    pub fn new(ctx: Context<'a>, out: &'a mut dyn io::Write) -> io::Result<Markdown<'a>> {
+        let sections = if ctx.summary_only {
+            None
+        } else {
+            Some(Spool::new()?)
+        };
+        Ok(Markdown { out, ctx, sections })
+    }
+}
+
+impl Renderer for Markdown<'_> {
+    fn report(&mut self, a: &Audited) -> io::Result<()> {
+        match &mut self.sections {
+            Some(spool) => {
+                let mut section = String::new();
+                report_section(&mut section, a);
+                spool.write_str(&section)
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn finish(self: Box<Self>, end: &End) -> io::Result<()> {
+        let mut head = String::new();
+        let _ = writeln!(head, "## 法治政府建设年度报告 audit\n");
+        let _ = writeln!(head, "<sub>{}</sub>\n", escape(&provenance(self.ctx.pack)));
+        summary_view(&mut head, self.ctx, end);
+        self.out.write_all(head.as_bytes())?;
+        if let Some(spool) = self.sections {
+            spool.copy_into(self.out)?;
+        }
+        self.out.flush()
+    }
+}
+
+fn summary_view(out: &mut String, ctx: Context, end: &End) {
+    let summary = end.summary;
+    let unreadable = summary.unreadable();
+    let failing = summary.with_error_gaps();
     let _ = writeln!(
         out,
         "{} audited with pack {} {}: **{failing} with error gaps**, {unreadable} unreadable, {} skipped.\n",
         plural(summary.reports.len(), "report", "reports"),
-        escape(&batch.pack.meta.id),
-        escape(&batch.pack.meta.version),
-        batch.skipped.len()
+        escape(&ctx.pack.meta.id),
+        escape(&ctx.pack.meta.version),
+        end.skipped.len()
     );
     if !summary.reports.is_empty() {
         let _ = writeln!(out, "### Summary\n");
@@ -110,7 +142,7 @@ fn summary_view(out: &mut String, batch: &Batch, summary: &Summary) {
                 }
                 None => {
                     for s in &row.statuses {
-                        let _ = write!(line, " {} |", summary::symbol(*s));
+                        let _ = write!(line, " {} |", s.map_or("", summary::symbol));
                     }
                     let _ = write!(line, " {} |", row.error_gaps);
                 }
@@ -149,12 +181,10 @@ fn summary_view(out: &mut String, batch: &Batch, summary: &Summary) {
             let what = match &row.error {
                 Some(e) => format!("unreadable: {}", escape(e)),
                 None => {
-                    let missing: Vec<String> = row
-                        .statuses
-                        .iter()
-                        .zip(&summary.rules)
-                        .filter(|(s, r)| **s == Status::Gap && r.severity == Severity::Error)
-                        .map(|(_, r)| escape(&r.id))
+                    let missing: Vec<String> = summary
+                        .error_gap_rules(row)
+                        .into_iter()
+                        .map(escape)
                         .collect();
                     format!(
                         "{}: {}",
@@ -167,18 +197,18 @@ fn summary_view(out: &mut String, batch: &Batch, summary: &Summary) {
         }
         let _ = writeln!(out);
     }
-    if !batch.skipped.is_empty() {
+    if !end.skipped.is_empty() {
         let _ = writeln!(out, "**Skipped files:**\n");
-        for s in batch.skipped {
+        for s in end.skipped {
             let _ = writeln!(out, "- {} — {}", escape(&s.path), escape(&s.reason));
         }
         let _ = writeln!(out);
     }
     // The inputs' hashes, so the audit can be reproduced; folded away.
-    let hashed: Vec<_> = batch
-        .audited
+    let hashed: Vec<_> = summary
+        .reports
         .iter()
-        .filter_map(|a| a.source.as_ref().map(|s| (&a.path, &s.sha256)))
+        .filter_map(|r| r.sha256.as_ref().map(|s| (&r.path, s)))
         .collect();
     if !hashed.is_empty() {
         let _ = writeln!(out, "<details><summary>Input SHA-256</summary>\n");

@@ -1,4 +1,4 @@
-//! Renderers: one file per output format, all working from the same [`Batch`] of results.
+//! Renderers: one file per output format, each a [`Renderer`] fed the reports one at a time.
 
 pub mod csv;
 pub mod github;
@@ -14,6 +14,8 @@ pub mod xlsx;
 use crate::Audited;
 use crate::rules::Pack;
 use serde::Serialize;
+use std::io::{self, Write};
+use summary::Summary;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
@@ -64,43 +66,143 @@ pub fn neutralize_formula(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The line every output carries so an audit can be reproduced: tool, pack and its hash.
-pub fn provenance(batch: &Batch) -> String {
-    let p = &batch.pack;
+pub fn provenance(pack: &Pack) -> String {
     format!(
         "{} {} · pack {} {} ({}, hash {})",
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
-        p.meta.id,
-        p.meta.version,
-        p.origin,
-        p.hash
+        pack.meta.id,
+        pack.meta.version,
+        pack.origin,
+        pack.hash
     )
 }
 
-/// Everything a renderer needs.
+/// What every renderer knows before the first report.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// The batch's pack (under `--rules auto`, the latest: its rules are the matrix columns).
+    pub pack: &'a Pack,
+    /// Show only the batch summary (table, Markdown, HTML).
+    pub summary_only: bool,
+    /// Colour for a terminal (table only).
+    pub color: bool,
+}
+
+/// What is known once the last report has gone past.
+pub struct End<'a> {
+    pub summary: &'a Summary,
+    /// Files the walk passed over.
+    pub skipped: &'a [Skipped],
+    /// Waivers that matched nothing in the batch.
+    pub stale_waivers: &'a [crate::waivers::Stale],
+}
+
+/// A renderer is fed the reports one at a time, in input order, and writes as it goes; what
+/// depends on the whole batch (totals, the matrix) comes at [`Renderer::finish`]. Formats whose
+/// summary comes first (HTML, Markdown, JUnit) spool the per-report part to an anonymous
+/// temporary file, so no format holds a batch's findings in memory.
+pub trait Renderer {
+    /// The next report, in input order.
+    fn report(&mut self, a: &Audited) -> io::Result<()>;
+    /// After the last report: the summary-dependent parts; flushes the output.
+    fn finish(self: Box<Self>, end: &End) -> io::Result<()>;
+}
+
+/// The renderer of `format`, writing to `out`.
+pub fn renderer<'a>(
+    format: Format,
+    ctx: Context<'a>,
+    out: &'a mut dyn Write,
+) -> io::Result<Box<dyn Renderer + 'a>> {
+    Ok(match format {
+        Format::Table => Box::new(table::Table::new(ctx, out)),
+        Format::Json => Box::new(json::Json::new(ctx, out)?),
+        Format::Csv => Box::new(csv::Csv::new(ctx, out)?),
+        Format::Xlsx => Box::new(xlsx::Xlsx::new(ctx, out).map_err(io::Error::other)?),
+        Format::Markdown => Box::new(markdown::Markdown::new(ctx, out)?),
+        Format::Html => Box::new(html::Html::new(ctx, out)?),
+        Format::Sarif => Box::new(sarif::Sarif::new(ctx, out)?),
+        Format::Junit => Box::new(junit::Junit::new(ctx, out)?),
+        Format::Github => Box::new(github::Github::new(ctx, out)),
+    })
+}
+
+/// A whole batch already in memory (tests, benchmarks, library users with small batches).
 pub struct Batch<'a> {
     pub pack: &'a Pack,
     pub audited: &'a [Audited],
     pub skipped: &'a [Skipped],
     /// Waivers that matched nothing in the batch.
     pub stale_waivers: &'a [crate::waivers::Stale],
-    /// Show only the batch summary (table and Markdown).
+    /// Show only the batch summary (table, Markdown, HTML).
     pub summary_only: bool,
     /// Colour for a terminal (table only).
     pub color: bool,
 }
 
-/// Render a batch. Text formats are UTF-8; the result is the bytes to write.
+/// Render a batch in memory: the bytes to write. The same renderers as the streaming path.
 pub fn render(format: Format, batch: &Batch) -> Result<Vec<u8>, String> {
-    Ok(match format {
-        Format::Table => table::render(batch).into_bytes(),
-        Format::Json => json::render(batch).into_bytes(),
-        Format::Csv => csv::render(batch).into_bytes(),
-        Format::Xlsx => xlsx::render(batch)?,
-        Format::Markdown => markdown::render(batch).into_bytes(),
-        Format::Html => html::render(batch).into_bytes(),
-        Format::Sarif => sarif::render(batch).into_bytes(),
-        Format::Junit => junit::render(batch).into_bytes(),
-        Format::Github => github::render(batch).into_bytes(),
-    })
+    let mut bytes = Vec::new();
+    let ctx = Context {
+        pack: batch.pack,
+        summary_only: batch.summary_only,
+        color: batch.color,
+    };
+    let summary = summary::summarize(batch.pack, batch.audited);
+    let end = End {
+        summary: &summary,
+        skipped: batch.skipped,
+        stale_waivers: batch.stale_waivers,
+    };
+    let run = |bytes: &mut Vec<u8>| -> io::Result<()> {
+        let mut r = renderer(format, ctx, bytes)?;
+        for a in batch.audited {
+            r.report(a)?;
+        }
+        r.finish(&end)
+    };
+    run(&mut bytes).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// Pretty JSON of `value`, its lines after the first indented by `indent`, so that it can be
+/// placed at that depth of the document (JSON strings hold no raw newline).
+pub(crate) fn indented(value: &impl Serialize, indent: &str) -> String {
+    let pretty = serde_json::to_string_pretty(value).expect("results serialise");
+    pretty.replace('\n', &format!("\n{indent}"))
+}
+
+/// Text written aside while the reports stream past, to be copied into the output after the
+/// parts that need the whole batch: an anonymous temporary file (removed by the OS whatever
+/// happens), buffered.
+pub(crate) struct Spool {
+    file: io::BufWriter<std::fs::File>,
+}
+
+impl Spool {
+    pub(crate) fn new() -> io::Result<Spool> {
+        let file = tempfile::tempfile().map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot create a temporary file for the output: {e}"),
+            )
+        })?;
+        Ok(Spool {
+            file: io::BufWriter::with_capacity(64 * 1024, file),
+        })
+    }
+
+    pub(crate) fn write_str(&mut self, s: &str) -> io::Result<()> {
+        self.file.write_all(s.as_bytes())
+    }
+
+    /// Copy everything spooled into `out`.
+    pub(crate) fn copy_into(self, out: &mut dyn Write) -> io::Result<()> {
+        use std::io::Seek;
+        let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.seek(io::SeekFrom::Start(0))?;
+        io::copy(&mut file, out)?;
+        Ok(())
+    }
 }

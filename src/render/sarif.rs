@@ -6,31 +6,15 @@
 //! invocation is then not successful); files the walk skipped are notes. `run.properties.pack`
 //! names the pack exactly (id, version, origin, hash).
 
-use super::Batch;
+use super::{Context, End, Renderer, Spool, indented};
 use crate::Audited;
 use crate::eval::Finding;
-use crate::rules::{Rule, Severity, Status};
+use crate::rules::{Pack, Rule, Severity, Status};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, Write};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run<'a> {
-    tool: Tool<'a>,
-    invocations: Vec<Invocation>,
-    artifacts: Vec<Artifact<'a>>,
-    results: Vec<SarifResult>,
-    properties: RunProperties<'a>,
-}
 
 #[derive(Serialize)]
 struct Tool<'a> {
@@ -253,104 +237,148 @@ fn result(f: &Finding, rule_index: usize, artifact: &ArtifactLocation) -> SarifR
     }
 }
 
-pub fn render(batch: &Batch) -> String {
-    let pack = batch.pack;
-    // One artifact per distinct input (the same file named twice is one artifact).
-    let mut artifacts: Vec<Artifact> = Vec::new();
-    let mut artifact_of: Vec<ArtifactLocation> = Vec::new();
-    for a in batch.audited {
+/// Writes the run's tool and each report's artifact as it comes, spools the results, and at the
+/// end writes the results, the invocation (with a notification per unreadable input and per
+/// skipped file) and the run's properties. Key order differs from the schema's listing, which
+/// JSON allows.
+pub struct Sarif<'a> {
+    out: &'a mut dyn Write,
+    pack: &'a Pack,
+    /// Artifact index of each distinct input URI (the same file named twice is one artifact).
+    artifacts: HashMap<String, usize>,
+    results: Spool,
+    result_count: usize,
+    notifications: Vec<Notification>,
+}
+
+impl<'a> Sarif<'a> {
+    pub fn new(ctx: Context<'a>, out: &'a mut dyn Write) -> io::Result<Sarif<'a>> {
+        let pack = ctx.pack;
+        let tool = Tool {
+            driver: Driver {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+                semantic_version: env!("CARGO_PKG_VERSION"),
+                rules: pack
+                    .rules
+                    .iter()
+                    .map(|r| descriptor(r, &pack.meta.id))
+                    .collect(),
+            },
+        };
+        write!(
+            out,
+            "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {},\n      \"artifacts\": [",
+            indented(&tool, "      ")
+        )?;
+        Ok(Sarif {
+            out,
+            pack,
+            artifacts: HashMap::new(),
+            results: Spool::new()?,
+            result_count: 0,
+            notifications: Vec::new(),
+        })
+    }
+}
+
+impl Renderer for Sarif<'_> {
+    fn report(&mut self, a: &Audited) -> io::Result<()> {
         let uri = path_uri(&a.path);
-        let index = match artifacts.iter().position(|x| x.location.uri == uri) {
-            Some(i) => i,
+        let index = match self.artifacts.get(&uri) {
+            Some(&i) => i,
             None => {
-                artifacts.push(artifact(a, uri.clone()));
-                artifacts.len() - 1
+                let i = self.artifacts.len();
+                let sep = if i == 0 { "\n" } else { ",\n" };
+                let item = indented(&artifact(a, uri.clone()), "        ");
+                write!(self.out, "{sep}        {item}")?;
+                self.artifacts.insert(uri.clone(), i);
+                i
             }
         };
-        artifact_of.push(ArtifactLocation {
+        let art = ArtifactLocation {
             uri,
             index: Some(index),
-        });
-    }
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
-    for (a, art) in batch.audited.iter().zip(&artifact_of) {
+        };
         if let Some(err) = &a.error {
-            notifications.push(Notification {
+            self.notifications.push(Notification {
                 level: "error",
                 message: Text::new(format!("{}: cannot read the report: {err}", a.path)),
                 locations: vec![Location {
                     id: None,
-                    physical_location: location(art, None),
+                    physical_location: location(&art, None),
                     message: None,
                 }],
             });
-            continue;
+            return Ok(());
         }
-        for (i, rule) in pack.rules.iter().enumerate() {
+        for (i, rule) in self.pack.rules.iter().enumerate() {
             if let Some(f) = a
                 .findings
                 .iter()
                 .find(|f| f.rule == rule.id && f.status == Status::Gap)
             {
-                results.push(result(f, i, art));
+                let sep = if self.result_count == 0 { "\n" } else { ",\n" };
+                self.result_count += 1;
+                let item = indented(&result(f, i, &art), "        ");
+                self.results.write_str(&format!("{sep}        {item}"))?;
             }
         }
+        Ok(())
     }
-    let execution_successful = notifications.is_empty();
-    for s in batch.skipped {
-        notifications.push(Notification {
-            level: "note",
-            message: Text::new(format!("{}: skipped: {}", s.path, s.reason)),
-            locations: vec![Location {
-                id: None,
-                physical_location: location(
-                    &ArtifactLocation {
-                        uri: path_uri(&s.path),
-                        index: None,
-                    },
-                    None,
-                ),
-                message: None,
-            }],
-        });
-    }
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: env!("CARGO_PKG_NAME"),
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    rules: pack
-                        .rules
-                        .iter()
-                        .map(|r| descriptor(r, &pack.meta.id))
-                        .collect(),
-                },
-            },
-            invocations: vec![Invocation {
-                execution_successful,
-                tool_execution_notifications: notifications,
-            }],
+
+    fn finish(self: Box<Self>, end: &End) -> io::Result<()> {
+        let Sarif {
+            out,
+            pack,
             artifacts,
             results,
-            properties: RunProperties {
-                pack: PackProperties {
-                    id: &pack.meta.id,
-                    name: &pack.meta.name,
-                    version: &pack.meta.version,
-                    origin: &pack.origin,
-                    hash: &pack.hash,
-                },
+            result_count,
+            mut notifications,
+        } = *self;
+        let close = |n: usize| if n == 0 { "]" } else { "\n      ]" };
+        write!(out, "{},\n      \"results\": [", close(artifacts.len()))?;
+        results.copy_into(out)?;
+        let execution_successful = notifications.is_empty();
+        for s in end.skipped {
+            notifications.push(Notification {
+                level: "note",
+                message: Text::new(format!("{}: skipped: {}", s.path, s.reason)),
+                locations: vec![Location {
+                    id: None,
+                    physical_location: location(
+                        &ArtifactLocation {
+                            uri: path_uri(&s.path),
+                            index: None,
+                        },
+                        None,
+                    ),
+                    message: None,
+                }],
+            });
+        }
+        let invocations = [Invocation {
+            execution_successful,
+            tool_execution_notifications: notifications,
+        }];
+        let properties = RunProperties {
+            pack: PackProperties {
+                id: &pack.meta.id,
+                name: &pack.meta.name,
+                version: &pack.meta.version,
+                origin: &pack.origin,
+                hash: &pack.hash,
             },
-        }],
-    };
-    let mut s = serde_json::to_string_pretty(&log).expect("SARIF serialises");
-    s.push('\n');
-    s
+        };
+        write!(
+            out,
+            "{},\n      \"invocations\": {},\n      \"properties\": {}\n    }}\n  ]\n}}\n",
+            close(result_count),
+            indented(&invocations, "      "),
+            indented(&properties, "      ")
+        )?;
+        out.flush()
+    }
 }
 
 fn artifact(a: &Audited, uri: String) -> Artifact<'_> {

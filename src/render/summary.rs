@@ -1,8 +1,13 @@
 //! The batch summary every renderer can show: a matrix of reports × rules, the pass rate of each
 //! rule across the batch, and the reports with the most error gaps first.
+//!
+//! The summary is built one report at a time ([`Summary::add`]) while the reports stream past,
+//! and keeps only a small row per report (about 200 bytes), never the findings: that is what
+//! bounds the memory of a batch of 100,000 reports.
 
-use super::Batch;
-use crate::rules::{Severity, Status};
+use crate::Audited;
+use crate::config::FailOn;
+use crate::rules::{Pack, Severity, Status};
 
 /// One rule across the batch.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,8 +35,11 @@ pub struct ReportRow {
     pub path: String,
     pub unit: Option<String>,
     pub year: Option<i32>,
-    /// One status per rule, in pack order; empty when the report could not be read.
-    pub statuses: Vec<Status>,
+    /// SHA-256 of the input, when it could be read.
+    pub sha256: Option<String>,
+    /// One status per rule, in pack order (`None`: the rule gave no finding); empty when the
+    /// report could not be read.
+    pub statuses: Vec<Option<Status>>,
     pub error_gaps: usize,
     pub warning_gaps: usize,
     pub error: Option<String>,
@@ -45,6 +53,75 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// An empty summary for a batch audited with `pack`.
+    pub fn new(pack: &Pack) -> Summary {
+        let rules = pack
+            .rules
+            .iter()
+            .map(|r| RuleStats {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                severity: r.severity,
+                pass: 0,
+                gap: 0,
+                skip: 0,
+                waived: 0,
+            })
+            .collect();
+        Summary {
+            rules,
+            reports: Vec::new(),
+        }
+    }
+
+    /// Count one more report, the next in input order.
+    pub fn add(&mut self, a: &Audited) {
+        let mut statuses = Vec::new();
+        if a.error.is_none() {
+            statuses.reserve(self.rules.len());
+            for stats in &mut self.rules {
+                let status = a
+                    .findings
+                    .iter()
+                    .find(|f| f.rule == stats.id)
+                    .map(|f| f.status);
+                match status {
+                    Some(Status::Pass) => stats.pass += 1,
+                    Some(Status::Gap) => stats.gap += 1,
+                    Some(Status::Skip) => stats.skip += 1,
+                    Some(Status::Waived) => stats.waived += 1,
+                    None => {}
+                }
+                statuses.push(status);
+            }
+        }
+        let warning_gaps = a
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Gap && f.severity == Severity::Warning)
+            .count();
+        self.reports.push(ReportRow {
+            path: a.path.clone(),
+            unit: a.meta.as_ref().and_then(|m| m.unit.clone()),
+            year: a.meta.as_ref().and_then(|m| m.year),
+            sha256: a.source.as_ref().map(|s| s.sha256.clone()),
+            statuses,
+            error_gaps: a.error_gaps(),
+            warning_gaps,
+            error: a.error.clone(),
+        });
+    }
+
+    /// Reports that could not be read.
+    pub fn unreadable(&self) -> usize {
+        self.reports.iter().filter(|r| r.error.is_some()).count()
+    }
+
+    /// Reports with at least one gap of severity error.
+    pub fn with_error_gaps(&self) -> usize {
+        self.reports.iter().filter(|r| r.error_gaps > 0).count()
+    }
+
     /// Indices of the reports with error gaps, most first (ties in input order), then the
     /// unreadable ones.
     pub fn worst_first(&self) -> Vec<usize> {
@@ -59,6 +136,32 @@ impl Summary {
         });
         idx
     }
+
+    /// The ids of a report's error gaps, in pack order.
+    pub fn error_gap_rules(&self, row: &ReportRow) -> Vec<&str> {
+        row.statuses
+            .iter()
+            .zip(&self.rules)
+            .filter(|(s, r)| **s == Some(Status::Gap) && r.severity == Severity::Error)
+            .map(|(_, r)| r.id.as_str())
+            .collect()
+    }
+
+    /// Exit codes: 2 when an input could not be read; 1 when a gap fails under `fail_on`; else 0.
+    pub fn exit_code(&self, fail_on: FailOn) -> i32 {
+        let fails = |r: &ReportRow| match fail_on {
+            FailOn::Error => r.error_gaps > 0,
+            FailOn::Warning => r.error_gaps + r.warning_gaps > 0,
+            FailOn::Never => false,
+        };
+        if self.unreadable() > 0 {
+            2
+        } else if self.reports.iter().any(fails) {
+            1
+        } else {
+            0
+        }
+    }
 }
 
 /// The matrix symbol of a status: ✓ pass, ✗ gap, – skip, W waived.
@@ -71,50 +174,11 @@ pub fn symbol(s: Status) -> &'static str {
     }
 }
 
-pub fn summarize(batch: &Batch) -> Summary {
-    let mut rules: Vec<RuleStats> = batch
-        .pack
-        .rules
-        .iter()
-        .map(|r| RuleStats {
-            id: r.id.clone(),
-            name: r.name.clone(),
-            severity: r.severity,
-            pass: 0,
-            gap: 0,
-            skip: 0,
-            waived: 0,
-        })
-        .collect();
-    let mut reports = Vec::new();
-    for a in batch.audited {
-        let mut statuses = Vec::new();
-        for (stats, rule) in rules.iter_mut().zip(&batch.pack.rules) {
-            let Some(f) = a.findings.iter().find(|f| f.rule == rule.id) else {
-                continue;
-            };
-            match f.status {
-                Status::Pass => stats.pass += 1,
-                Status::Gap => stats.gap += 1,
-                Status::Skip => stats.skip += 1,
-                Status::Waived => stats.waived += 1,
-            }
-            statuses.push(f.status);
-        }
-        let warning_gaps = a
-            .findings
-            .iter()
-            .filter(|f| f.status == Status::Gap && f.severity == Severity::Warning)
-            .count();
-        reports.push(ReportRow {
-            path: a.path.clone(),
-            unit: a.meta.as_ref().and_then(|m| m.unit.clone()),
-            year: a.meta.as_ref().and_then(|m| m.year),
-            statuses,
-            error_gaps: a.error_gaps(),
-            warning_gaps,
-            error: a.error.clone(),
-        });
+/// The summary of reports already in memory.
+pub fn summarize(pack: &Pack, audited: &[Audited]) -> Summary {
+    let mut summary = Summary::new(pack);
+    for a in audited {
+        summary.add(a);
     }
-    Summary { rules, reports }
+    summary
 }

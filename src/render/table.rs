@@ -1,12 +1,13 @@
 //! The table a reviewer reads: per report a header (file, unit, year, title, publication), one row
 //! per rule with its result and the evidence or what is missing, and a summary line.
 
-use super::Batch;
 use super::summary::{self, Summary};
+use super::{Context, End, Renderer};
 use crate::Audited;
-use crate::rules::{Severity, Status};
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use crate::rules::Status;
+use comfy_table::{Cell, Color, ContentArrangement, Table as Grid, presets::UTF8_FULL_CONDENSED};
 use std::fmt::Write;
+use std::io;
 
 /// Table width in terminal columns; fixed so output is the same wherever it is run.
 const WIDTH: u16 = 120;
@@ -21,19 +22,36 @@ fn status_label(s: Status) -> &'static str {
     }
 }
 
-pub fn render(batch: &Batch) -> String {
-    let mut out = String::new();
-    if !batch.summary_only {
-        for a in batch.audited {
-            report_table(&mut out, a, batch.color);
-        }
-    }
-    summary_view(&mut out, batch);
-    out
+/// Writes each report's table as it comes (unless `--summary`), then the batch summary.
+pub struct Table<'a> {
+    out: &'a mut dyn io::Write,
+    ctx: Context<'a>,
 }
 
-fn new_table(color: bool) -> Table {
-    let mut table = Table::new();
+impl<'a> Table<'a> {
+    pub fn new(ctx: Context<'a>, out: &'a mut dyn io::Write) -> Table<'a> {
+        Table { out, ctx }
+    }
+}
+
+impl Renderer for Table<'_> {
+    fn report(&mut self, a: &Audited) -> io::Result<()> {
+        if self.ctx.summary_only {
+            return Ok(());
+        }
+        let mut text = String::new();
+        report_table(&mut text, a, self.ctx.color);
+        self.out.write_all(text.as_bytes())
+    }
+
+    fn finish(self: Box<Self>, end: &End) -> io::Result<()> {
+        summary_view(self.out, self.ctx, end)?;
+        self.out.flush()
+    }
+}
+
+fn new_table(color: bool) -> Grid {
+    let mut table = Grid::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -128,75 +146,53 @@ fn report_table(out: &mut String, a: &Audited, color: bool) {
 
 /// The batch summary: the matrix of reports × rules, each rule's pass rate, the reports with the
 /// most error gaps, and what was skipped.
-fn summary_view(out: &mut String, batch: &Batch) {
-    let summary: Summary = summary::summarize(batch);
+fn summary_view(out: &mut dyn io::Write, ctx: Context, end: &End) -> io::Result<()> {
+    let summary = end.summary;
     // One report needs no matrix: its table says it all.
-    let one = summary.reports.len() <= 1 && !batch.summary_only;
+    let one = summary.reports.len() <= 1 && !ctx.summary_only;
     if !one {
-        matrix_view(out, batch, &summary);
+        matrix_view(out, ctx, summary)?;
     }
-    for s in batch.skipped {
-        let _ = writeln!(out, "skipped: {}: {}", s.path, s.reason);
+    let mut text = String::new();
+    for s in end.skipped {
+        let _ = writeln!(text, "skipped: {}: {}", s.path, s.reason);
     }
-    for w in batch.stale_waivers {
+    for w in end.stale_waivers {
         let target = w.report.as_deref().or(w.unit.as_deref()).unwrap_or("?");
         let _ = writeln!(
-            out,
+            text,
             "stale waiver: rule {} on {target}: {}",
             w.rule, w.reason
         );
     }
-    let _ = writeln!(out, "{}", super::provenance(batch));
-    let unreadable = summary.reports.iter().filter(|r| r.error.is_some()).count();
-    let failing = summary.reports.iter().filter(|r| r.error_gaps > 0).count();
+    let _ = writeln!(text, "{}", super::provenance(ctx.pack));
     let _ = writeln!(
-        out,
-        "{} report{} audited with pack {} {}: {failing} with error gaps, {unreadable} unreadable, {} skipped",
+        text,
+        "{} report{} audited with pack {} {}: {} with error gaps, {} unreadable, {} skipped",
         summary.reports.len(),
         if summary.reports.len() == 1 { "" } else { "s" },
-        batch.pack.meta.id,
-        batch.pack.meta.version,
-        batch.skipped.len()
+        ctx.pack.meta.id,
+        ctx.pack.meta.version,
+        summary.with_error_gaps(),
+        summary.unreadable(),
+        end.skipped.len()
     );
+    out.write_all(text.as_bytes())
 }
 
-fn matrix_view(out: &mut String, batch: &Batch, summary: &Summary) {
-    let _ = writeln!(
+fn matrix_view(out: &mut dyn io::Write, ctx: Context, summary: &Summary) -> io::Result<()> {
+    writeln!(
         out,
         "== summary: {} reports, pack {} {}",
         summary.reports.len(),
-        batch.pack.meta.id,
-        batch.pack.meta.version
-    );
+        ctx.pack.meta.id,
+        ctx.pack.meta.version
+    )?;
     if !summary.reports.is_empty() {
-        let mut table = new_table(batch.color);
-        let mut header = vec![Cell::new("report")];
-        header.extend(
-            summary
-                .rules
-                .iter()
-                .enumerate()
-                .map(|(i, _)| Cell::new(format!("{}", i + 1))),
-        );
-        header.push(Cell::new("error gaps"));
-        table.set_header(header);
-        for row in &summary.reports {
-            let mut cells = vec![Cell::new(&row.path)];
-            if let Some(err) = &row.error {
-                cells.push(Cell::new(format!("unreadable: {err}")));
-            } else {
-                cells.extend(
-                    row.statuses
-                        .iter()
-                        .map(|&s| status_cell(s, summary::symbol(s), batch.color)),
-                );
-                cells.push(Cell::new(row.error_gaps));
-            }
-            table.add_row(cells);
-        }
-        let _ = writeln!(out, "{table}");
+        matrix_table(out, summary, ctx.color)?;
     }
-    let mut rates = new_table(batch.color);
+    let mut text = String::new();
+    let mut rates = new_table(ctx.color);
     rates.set_header(vec![
         "#",
         "rule",
@@ -220,26 +216,126 @@ fn matrix_view(out: &mut String, batch: &Batch, summary: &Summary) {
             Cell::new(rate),
         ]);
     }
-    let _ = writeln!(out, "{rates}");
+    let _ = writeln!(text, "{rates}");
     let worst = summary.worst_first();
     if !worst.is_empty() {
-        let _ = writeln!(out, "reports with error gaps, most first:");
+        let _ = writeln!(text, "reports with error gaps, most first:");
         for i in worst {
             let row = &summary.reports[i];
             let what = match &row.error {
                 Some(e) => format!("unreadable: {e}"),
-                None => {
-                    let missing: Vec<&str> = row
-                        .statuses
-                        .iter()
-                        .zip(&summary.rules)
-                        .filter(|(s, r)| **s == Status::Gap && r.severity == Severity::Error)
-                        .map(|(_, r)| r.id.as_str())
-                        .collect();
-                    format!("{} error gaps: {}", row.error_gaps, missing.join(", "))
-                }
+                None => format!(
+                    "{} error gaps: {}",
+                    row.error_gaps,
+                    summary.error_gap_rules(row).join(", ")
+                ),
             };
-            let _ = writeln!(out, "  {}  {what}", row.path);
+            let _ = writeln!(text, "  {}  {what}", row.path);
         }
+    }
+    out.write_all(text.as_bytes())
+}
+
+/// Display width in terminal columns (CJK characters take two).
+fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` cut into pieces of at most `max` columns.
+fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max && used > 0 {
+            lines.push(String::new());
+            used = 0;
+        }
+        lines.last_mut().expect("never empty").push(c);
+        used += w;
+    }
+    lines
+}
+
+/// The reports × rules matrix, drawn row by row in the style of the other tables (comfy-table's
+/// UTF8_FULL_CONDENSED). A comfy-table of 100,000 rows would hold hundreds of MB of cells and
+/// take seconds to lay out; this writes each row as it goes, in constant memory.
+fn matrix_table(out: &mut dyn io::Write, summary: &Summary, color: bool) -> io::Result<()> {
+    const GAPS: &str = "error gaps";
+    let numbers: Vec<String> = (1..=summary.rules.len()).map(|i| i.to_string()).collect();
+    // Every column but the first: content, one space each side, one border.
+    let rest: usize = numbers.iter().map(|n| n.len() + 3).sum::<usize>() + GAPS.len() + 3;
+    let longest = summary
+        .reports
+        .iter()
+        .map(|r| width(&r.path))
+        .max()
+        .unwrap_or(0)
+        .max("report".len());
+    let path_w = longest.min((WIDTH as usize).saturating_sub(rest + 4).max(10));
+    let mut widths = vec![path_w];
+    widths.extend(numbers.iter().map(String::len));
+    widths.push(GAPS.len());
+    let rule = |left: &str, fill: &str, mid: &str, right: &str| {
+        let parts: Vec<String> = widths.iter().map(|w| fill.repeat(w + 2)).collect();
+        format!("{left}{}{right}\n", parts.join(mid))
+    };
+    let line = |cells: &[(&str, Option<Status>)]| {
+        let mut s = String::from("│");
+        for (i, ((text, status), w)) in cells.iter().zip(&widths).enumerate() {
+            let pad = " ".repeat(w.saturating_sub(width(text)));
+            let text = match (color, status) {
+                (true, Some(st)) => format!("\x1b[{}m{text}\x1b[0m", ansi(*st)),
+                _ => text.to_string(),
+            };
+            let sep = if i + 1 == widths.len() { "│" } else { "┆" };
+            s.push_str(&format!(" {text}{pad} {sep}"));
+        }
+        s.push('\n');
+        s
+    };
+    let mut header: Vec<(&str, Option<Status>)> = vec![("report", None)];
+    header.extend(numbers.iter().map(|n| (n.as_str(), None)));
+    header.push((GAPS, None));
+    let mut text = rule("┌", "─", "┬", "┐");
+    text.push_str(&line(&header));
+    text.push_str(&rule("╞", "═", "╪", "╡"));
+    out.write_all(text.as_bytes())?;
+    for row in &summary.reports {
+        let gaps = row.error_gaps.to_string();
+        let mut cells: Vec<(&str, Option<Status>)> = Vec::with_capacity(widths.len());
+        let path = wrap(&row.path, path_w);
+        cells.push((&path[0], None));
+        match &row.error {
+            Some(_) => {
+                cells.extend(numbers.iter().map(|_| ("?", None)));
+                cells.push(("unreadable", None));
+            }
+            None => {
+                cells.extend(
+                    row.statuses
+                        .iter()
+                        .map(|s| (s.map_or("", summary::symbol), *s)),
+                );
+                cells.push((&gaps, None));
+            }
+        }
+        out.write_all(line(&cells).as_bytes())?;
+        for more in &path[1..] {
+            let mut cells: Vec<(&str, Option<Status>)> = vec![(more, None)];
+            cells.extend(widths[1..].iter().map(|_| ("", None)));
+            out.write_all(line(&cells).as_bytes())?;
+        }
+    }
+    out.write_all(rule("└", "─", "┴", "┘").as_bytes())
+}
+
+/// ANSI colour code of a status: green, red, grey, yellow.
+fn ansi(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "32",
+        Status::Gap => "31",
+        Status::Skip => "90",
+        Status::Waived => "33",
     }
 }

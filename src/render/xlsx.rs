@@ -8,10 +8,10 @@
 //! fixed, so the same input gives the same bytes.
 
 use super::summary::{self, Summary};
-use super::{Batch, neutralize_formula, provenance};
+use super::{Context, End, Renderer, neutralize_formula, provenance};
 use crate::Audited;
 use crate::eval::{Evidence, Finding};
-use crate::rules::Status;
+use crate::rules::{Pack, Severity, Status};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
@@ -39,10 +39,6 @@ const RULES_HEADER: [&str; 10] = [
     "skip",
     "pass rate",
 ];
-
-pub fn render(batch: &Batch) -> Result<Vec<u8>, String> {
-    build(batch).map_err(|e| e.to_string())
-}
 
 /// The formats of the workbook, made once.
 struct Styles {
@@ -101,22 +97,246 @@ impl Styles {
     }
 }
 
-fn build(batch: &Batch) -> Result<Vec<u8>, XlsxError> {
-    let styles = Styles::new();
-    let summary = summary::summarize(batch);
-    let mut workbook = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    let properties = DocProperties::new()
-        .set_title("auditor: 法治政府建设年度报告审查")
-        .set_author(env!("CARGO_PKG_NAME"))
-        .set_comment(provenance(batch))
-        .set_creation_datetime(&created);
-    workbook.set_properties(&properties);
+/// The sheets' indices in the workbook.
+const MATRIX: usize = 0;
+const FINDINGS: usize = 1;
+const RULES: usize = 2;
 
-    matrix_sheet(workbook.add_worksheet(), batch, &summary, &styles)?;
-    findings_sheet(workbook.add_worksheet(), batch, &styles)?;
-    rules_sheet(workbook.add_worksheet(), batch, &summary, &styles)?;
-    workbook.save_to_buffer()
+/// Writes the `matrix` and `findings` rows of each report as it comes, in rust_xlsxwriter's
+/// constant-memory mode (each row goes to a temporary file once the next begins); at the end the
+/// notes under the matrix, the `rules` sheet, and the workbook.
+pub struct Xlsx<'a> {
+    out: &'a mut dyn std::io::Write,
+    ctx: Context<'a>,
+    workbook: Workbook,
+    styles: Styles,
+    matrix: Widths,
+    findings: Widths,
+    /// Rows written so far (after the header) on `matrix` and on `findings`.
+    matrix_rows: u32,
+    findings_rows: u32,
+}
+
+/// Columns of the matrix sheet: path, unit, year, then the rules, then the counts.
+const FIRST_RULE: usize = 3;
+
+impl<'a> Xlsx<'a> {
+    pub fn new(ctx: Context<'a>, out: &'a mut dyn std::io::Write) -> Result<Xlsx<'a>, XlsxError> {
+        let styles = Styles::new();
+        let mut workbook = Workbook::new();
+        let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+        let properties = DocProperties::new()
+            .set_title("auditor: 法治政府建设年度报告审查")
+            .set_author(env!("CARGO_PKG_NAME"))
+            .set_comment(provenance(ctx.pack))
+            .set_creation_datetime(&created);
+        workbook.set_properties(&properties);
+        let rules = &ctx.pack.rules;
+
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        sheet.set_name("matrix")?;
+        let mut names: Vec<&str> = vec!["path", "unit", "year"];
+        names.extend(rules.iter().map(|r| r.id.as_str()));
+        names.extend(["error gaps", "warning gaps", "unreadable"]);
+        let mut bounds = vec![(10, 60), (8, 36), (6, 8)];
+        bounds.extend(rules.iter().map(|_| (5, 22)));
+        bounds.extend([(8, 12), (8, 14), (12, 60)]);
+        let mut matrix = Widths::new(&bounds);
+        header(sheet, &names, &mut matrix, &styles)?;
+
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        sheet.set_name("findings")?;
+        let mut findings = Widths::new(&[
+            (10, 50),
+            (8, 30),
+            (6, 8),
+            (6, 22),
+            (8, 30),
+            (8, 12),
+            (8, 10),
+            (20, 60),
+            (20, 80),
+            (12, 60),
+            (12, 60),
+            (12, 66),
+        ]);
+        header(sheet, &FINDINGS_HEADER, &mut findings, &styles)?;
+        workbook.add_worksheet().set_name("rules")?;
+        Ok(Xlsx {
+            out,
+            ctx,
+            workbook,
+            styles,
+            matrix,
+            findings,
+            matrix_rows: 0,
+            findings_rows: 0,
+        })
+    }
+
+    /// One row per report: path, unit, year, a ✓ ✗ – per rule, counts.
+    fn matrix_row(&mut self, a: &Audited) -> Result<(), XlsxError> {
+        let (styles, widths) = (&self.styles, &mut self.matrix);
+        let rules = &self.ctx.pack.rules;
+        let after = FIRST_RULE + rules.len();
+        let sheet = self.workbook.worksheet_from_index(MATRIX)?;
+        self.matrix_rows += 1;
+        let r = self.matrix_rows;
+        put(sheet, r, 0, &a.path, &styles.text)?;
+        widths.fit(0, &a.path);
+        let meta = a.meta.as_ref();
+        if let Some(unit) = meta.and_then(|m| m.unit.as_deref()) {
+            put(sheet, r, 1, unit, &styles.text)?;
+            widths.fit(1, unit);
+        }
+        if let Some(year) = meta.and_then(|m| m.year) {
+            put_number(sheet, r, 2, year as f64, &styles.center)?;
+        }
+        if let Some(err) = &a.error {
+            put(sheet, r, after + 2, err, &styles.unreadable)?;
+            widths.fit(after + 2, err);
+            return Ok(());
+        }
+        for (j, rule) in rules.iter().enumerate() {
+            if let Some(f) = finding(a, &rule.id) {
+                put(
+                    sheet,
+                    r,
+                    FIRST_RULE + j,
+                    summary::symbol(f.status),
+                    styles.status(f.status),
+                )?;
+            }
+        }
+        let warning_gaps = a
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Gap && f.severity == Severity::Warning)
+            .count();
+        put_number(sheet, r, after, a.error_gaps() as f64, &styles.center)?;
+        put_number(sheet, r, after + 1, warning_gaps as f64, &styles.center)?;
+        Ok(())
+    }
+
+    /// One row per report × rule.
+    fn findings_rows(&mut self, a: &Audited) -> Result<(), XlsxError> {
+        let (styles, widths) = (&self.styles, &mut self.findings);
+        let sheet = self.workbook.worksheet_from_index(FINDINGS)?;
+        let unit = a.meta.as_ref().and_then(|m| m.unit.as_deref());
+        let year = a.meta.as_ref().and_then(|m| m.year);
+        let sha = a.source.as_ref().map(|s| s.sha256.as_str());
+        for rule in &self.ctx.pack.rules {
+            self.findings_rows += 1;
+            let r = self.findings_rows;
+            put(sheet, r, 0, &a.path, &styles.text)?;
+            widths.fit(0, &a.path);
+            if let Some(unit) = unit {
+                put(sheet, r, 1, unit, &styles.text)?;
+                widths.fit(1, unit);
+            }
+            if let Some(year) = year {
+                put_number(sheet, r, 2, year as f64, &styles.center)?;
+            }
+            put(sheet, r, 3, &rule.id, &styles.text)?;
+            widths.fit(3, &rule.id);
+            put(sheet, r, 4, &rule.name, &styles.text)?;
+            widths.fit(4, &rule.name);
+            let severity = finding(a, &rule.id).map_or(rule.severity, |f| f.severity);
+            put(sheet, r, 6, severity.as_str(), &styles.text)?;
+            match (finding(a, &rule.id), &a.error) {
+                (Some(f), _) => {
+                    put(sheet, r, 5, f.status.as_str(), styles.status(f.status))?;
+                    put(sheet, r, 7, &f.message, &styles.wrap)?;
+                    widths.fit(7, &f.message);
+                    let evidence: Vec<String> = f.evidence.iter().map(evidence_line).collect();
+                    let evidence = evidence.join("\n");
+                    put(sheet, r, 8, &evidence, &styles.wrap)?;
+                    widths.fit(8, &evidence);
+                    if let Some(help) = &f.help {
+                        put(sheet, r, 9, help, &styles.wrap)?;
+                        widths.fit(9, help);
+                    }
+                    put(sheet, r, 10, &f.basis, &styles.wrap)?;
+                    widths.fit(10, &f.basis);
+                }
+                (None, error) => {
+                    let message = match error {
+                        Some(e) => format!("unreadable: {e}"),
+                        None => "not evaluated".to_string(),
+                    };
+                    put(sheet, r, 5, "unreadable", &styles.unreadable)?;
+                    put(sheet, r, 7, &message, &styles.wrap)?;
+                    widths.fit(7, &message);
+                    put(sheet, r, 10, &rule.basis, &styles.wrap)?;
+                    widths.fit(10, &rule.basis);
+                }
+            }
+            if let Some(sha) = sha {
+                put(sheet, r, 11, sha, &styles.text)?;
+                widths.fit(11, sha);
+            }
+        }
+        Ok(())
+    }
+
+    fn finish_sheets(&mut self, end: &End) -> Result<Vec<u8>, XlsxError> {
+        let styles = &self.styles;
+        let pack = self.ctx.pack;
+        let columns = FIRST_RULE + pack.rules.len() + 3;
+        let sheet = self.workbook.worksheet_from_index(MATRIX)?;
+        let last = self.matrix_rows;
+        self.matrix.apply(sheet)?;
+        sheet.set_freeze_panes(1, 1)?;
+        sheet.autofilter(0, 0, last, (columns - 1) as u16)?;
+        // Under the table, apart from it so that sorting and filtering leave it alone.
+        let mut note = last + 2;
+        put(
+            sheet,
+            note,
+            0,
+            "✓ pass  ✗ gap  – skip; rule names and basis on the `rules` sheet",
+            &styles.note,
+        )?;
+        note += 1;
+        put(sheet, note, 0, &provenance(pack), &styles.note)?;
+        for s in end.skipped {
+            note += 1;
+            put(
+                sheet,
+                note,
+                0,
+                &format!("skipped: {}: {}", s.path, s.reason),
+                &styles.note,
+            )?;
+        }
+
+        let sheet = self.workbook.worksheet_from_index(FINDINGS)?;
+        self.findings.apply(sheet)?;
+        sheet.set_freeze_panes(1, 0)?;
+        sheet.autofilter(0, 0, self.findings_rows, (FINDINGS_HEADER.len() - 1) as u16)?;
+
+        rules_sheet(
+            self.workbook.worksheet_from_index(RULES)?,
+            pack,
+            end.summary,
+            styles,
+        )?;
+        self.workbook.save_to_buffer()
+    }
+}
+
+impl Renderer for Xlsx<'_> {
+    fn report(&mut self, a: &Audited) -> std::io::Result<()> {
+        self.matrix_row(a)
+            .and_then(|()| self.findings_rows(a))
+            .map_err(std::io::Error::other)
+    }
+
+    fn finish(mut self: Box<Self>, end: &End) -> std::io::Result<()> {
+        let bytes = self.finish_sheets(end).map_err(std::io::Error::other)?;
+        self.out.write_all(&bytes)?;
+        self.out.flush()
+    }
 }
 
 /// Columns whose widths follow their longest text, within bounds.
@@ -222,169 +442,10 @@ fn evidence_line(e: &Evidence) -> String {
     format!("{at}: {}", e.text)
 }
 
-/// One row per report: path, unit, year, a ✓ ✗ – per rule, counts; the provenance below.
-fn matrix_sheet(
-    sheet: &mut Worksheet,
-    batch: &Batch,
-    summary: &Summary,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    sheet.set_name("matrix")?;
-    let rules = &batch.pack.rules;
-    let first_rule = 3;
-    let after = first_rule + rules.len();
-    let mut names: Vec<&str> = vec!["path", "unit", "year"];
-    names.extend(rules.iter().map(|r| r.id.as_str()));
-    names.extend(["error gaps", "warning gaps", "unreadable"]);
-    let mut bounds = vec![(10, 60), (8, 36), (6, 8)];
-    bounds.extend(rules.iter().map(|_| (5, 22)));
-    bounds.extend([(8, 12), (8, 14), (12, 60)]);
-    let mut widths = Widths::new(&bounds);
-    header(sheet, &names, &mut widths, styles)?;
-
-    for (i, (a, row)) in batch.audited.iter().zip(&summary.reports).enumerate() {
-        let r = i as u32 + 1;
-        put(sheet, r, 0, &a.path, &styles.text)?;
-        widths.fit(0, &a.path);
-        if let Some(unit) = &row.unit {
-            put(sheet, r, 1, unit, &styles.text)?;
-            widths.fit(1, unit);
-        }
-        if let Some(year) = row.year {
-            put_number(sheet, r, 2, year as f64, &styles.center)?;
-        }
-        if let Some(err) = &a.error {
-            put(sheet, r, after + 2, err, &styles.unreadable)?;
-            widths.fit(after + 2, err);
-            continue;
-        }
-        for (j, rule) in rules.iter().enumerate() {
-            if let Some(f) = finding(a, &rule.id) {
-                put(
-                    sheet,
-                    r,
-                    first_rule + j,
-                    summary::symbol(f.status),
-                    styles.status(f.status),
-                )?;
-            }
-        }
-        put_number(sheet, r, after, row.error_gaps as f64, &styles.center)?;
-        put_number(sheet, r, after + 1, row.warning_gaps as f64, &styles.center)?;
-    }
-    let last = batch.audited.len() as u32;
-    widths.apply(sheet)?;
-    sheet.set_freeze_panes(1, 1)?;
-    sheet.autofilter(0, 0, last, (names.len() - 1) as u16)?;
-
-    // Under the table, apart from it so that sorting and filtering leave it alone.
-    let mut note = last + 2;
-    put(
-        sheet,
-        note,
-        0,
-        "✓ pass  ✗ gap  – skip; rule names and basis on the `rules` sheet",
-        &styles.note,
-    )?;
-    note += 1;
-    put(sheet, note, 0, &provenance(batch), &styles.note)?;
-    for s in batch.skipped {
-        note += 1;
-        put(
-            sheet,
-            note,
-            0,
-            &format!("skipped: {}: {}", s.path, s.reason),
-            &styles.note,
-        )?;
-    }
-    Ok(())
-}
-
-/// One row per report × rule.
-fn findings_sheet(sheet: &mut Worksheet, batch: &Batch, styles: &Styles) -> Result<(), XlsxError> {
-    sheet.set_name("findings")?;
-    let mut widths = Widths::new(&[
-        (10, 50),
-        (8, 30),
-        (6, 8),
-        (6, 22),
-        (8, 30),
-        (8, 12),
-        (8, 10),
-        (20, 60),
-        (20, 80),
-        (12, 60),
-        (12, 60),
-        (12, 66),
-    ]);
-    header(sheet, &FINDINGS_HEADER, &mut widths, styles)?;
-    let mut r = 0u32;
-    for a in batch.audited {
-        let unit = a.meta.as_ref().and_then(|m| m.unit.as_deref());
-        let year = a.meta.as_ref().and_then(|m| m.year);
-        let sha = a.source.as_ref().map(|s| s.sha256.as_str());
-        for rule in &batch.pack.rules {
-            r += 1;
-            put(sheet, r, 0, &a.path, &styles.text)?;
-            widths.fit(0, &a.path);
-            if let Some(unit) = unit {
-                put(sheet, r, 1, unit, &styles.text)?;
-                widths.fit(1, unit);
-            }
-            if let Some(year) = year {
-                put_number(sheet, r, 2, year as f64, &styles.center)?;
-            }
-            put(sheet, r, 3, &rule.id, &styles.text)?;
-            widths.fit(3, &rule.id);
-            put(sheet, r, 4, &rule.name, &styles.text)?;
-            widths.fit(4, &rule.name);
-            let severity = finding(a, &rule.id).map_or(rule.severity, |f| f.severity);
-            put(sheet, r, 6, severity.as_str(), &styles.text)?;
-            match (finding(a, &rule.id), &a.error) {
-                (Some(f), _) => {
-                    put(sheet, r, 5, f.status.as_str(), styles.status(f.status))?;
-                    put(sheet, r, 7, &f.message, &styles.wrap)?;
-                    widths.fit(7, &f.message);
-                    let evidence: Vec<String> = f.evidence.iter().map(evidence_line).collect();
-                    let evidence = evidence.join("\n");
-                    put(sheet, r, 8, &evidence, &styles.wrap)?;
-                    widths.fit(8, &evidence);
-                    if let Some(help) = &f.help {
-                        put(sheet, r, 9, help, &styles.wrap)?;
-                        widths.fit(9, help);
-                    }
-                    put(sheet, r, 10, &f.basis, &styles.wrap)?;
-                    widths.fit(10, &f.basis);
-                }
-                (None, error) => {
-                    let message = match error {
-                        Some(e) => format!("unreadable: {e}"),
-                        None => "not evaluated".to_string(),
-                    };
-                    put(sheet, r, 5, "unreadable", &styles.unreadable)?;
-                    put(sheet, r, 7, &message, &styles.wrap)?;
-                    widths.fit(7, &message);
-                    put(sheet, r, 10, &rule.basis, &styles.wrap)?;
-                    widths.fit(10, &rule.basis);
-                }
-            }
-            if let Some(sha) = sha {
-                put(sheet, r, 11, sha, &styles.text)?;
-                widths.fit(11, sha);
-            }
-        }
-    }
-    widths.apply(sheet)?;
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, r, (FINDINGS_HEADER.len() - 1) as u16)?;
-    Ok(())
-}
-
 /// The pack's rules, with their results across the batch.
 fn rules_sheet(
     sheet: &mut Worksheet,
-    batch: &Batch,
+    pack: &Pack,
     summary: &Summary,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
@@ -402,7 +463,7 @@ fn rules_sheet(
         (8, 10),
     ]);
     header(sheet, &RULES_HEADER, &mut widths, styles)?;
-    for (i, (rule, stats)) in batch.pack.rules.iter().zip(&summary.rules).enumerate() {
+    for (i, (rule, stats)) in pack.rules.iter().zip(&summary.rules).enumerate() {
         let r = i as u32 + 1;
         put_number(sheet, r, 0, (i + 1) as f64, &styles.center)?;
         put(sheet, r, 1, &rule.id, &styles.text)?;
@@ -421,7 +482,7 @@ fn rules_sheet(
             put_number(sheet, r, 9, rate, &styles.percent)?;
         }
     }
-    let last = batch.pack.rules.len() as u32;
+    let last = pack.rules.len() as u32;
     widths.apply(sheet)?;
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, last, (RULES_HEADER.len() - 1) as u16)?;
