@@ -459,6 +459,31 @@ fn generate(samples: &[Sample], i: usize, seed: u64, stats: &mut Stats) -> (Stri
     (name, bytes)
 }
 
+/// A damaged file in one of the ways real batches contain: binary junk named `.txt`, a `.docx`
+/// that is not a ZIP, an empty file, a UTF-8 report with invalid bytes after its start, a PDF
+/// header with nothing behind it.
+fn damage(name: String, mut bytes: Vec<u8>, rng: &mut Rng) -> (String, Vec<u8>) {
+    let stem = name
+        .rsplit_once('.')
+        .map_or(name.as_str(), |(s, _)| s)
+        .to_string();
+    match rng.below(5) {
+        0 => (
+            format!("{stem}.txt"),
+            (0..4096).map(|_| (rng.next() >> 56) as u8).collect(),
+        ),
+        1 => (format!("{stem}.docx"), b"PK\x03\x04 truncated".to_vec()),
+        2 => (format!("{stem}.txt"), Vec::new()),
+        3 => {
+            let at = bytes.len() / 2;
+            bytes.splice(at..at, [0xFF, 0xFE, 0xFD, 0x80, 0x80]);
+            bytes.truncate(at + 200);
+            (format!("{stem}.txt"), bytes)
+        }
+        _ => (format!("{stem}.pdf"), b"%PDF-1.7\n%broken".to_vec()),
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 2 || args.len() > 3 {
@@ -494,8 +519,19 @@ fn main() {
         smallest: u64::MAX,
         ..Stats::default()
     };
+    // GEN_CORPUS_CORRUPT=0.01: that share of the files is damaged (reliability runs).
+    let corrupt_share: f64 = std::env::var("GEN_CORPUS_CORRUPT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let mut corrupt = Vec::new();
     for i in 0..n {
-        let (name, bytes) = generate(&samples, i, seed, &mut stats);
+        let (mut name, mut bytes) = generate(&samples, i, seed, &mut stats);
+        let mut rng = Rng::new(seed ^ 0xC0FF_EE00 ^ i as u64);
+        if rng.chance(corrupt_share) {
+            (name, bytes) = damage(name, bytes, &mut rng);
+            corrupt.push(name.clone());
+        }
         let path = out.join(&name);
         if i % PER_DIR == 0 {
             std::fs::create_dir_all(path.parent().unwrap()).expect("create the output directory");
@@ -534,5 +570,14 @@ fn main() {
         );
     }
     println!("  total: {:.1} MiB", mib);
+    if !corrupt.is_empty() {
+        let list = out.join("corrupt.lst");
+        std::fs::write(&list, corrupt.join("\n") + "\n").expect("write corrupt.lst");
+        println!(
+            "  damaged: {} files, listed in {}",
+            corrupt.len(),
+            list.display()
+        );
+    }
     println!("total_bytes={}", stats.bytes);
 }
