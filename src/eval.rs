@@ -456,6 +456,11 @@ fn content_matches(
             for &b in blocks {
                 let text = &report.blocks[b].folded.text;
                 let start = from(b).min(text.len());
+                if let Some(p) = &c.prefilter
+                    && !p.is_match(&text[start..])
+                {
+                    continue;
+                }
                 let units = if c.within == Within::Sentence {
                     report.blocks[b].sentences()
                 } else {

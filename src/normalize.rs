@@ -57,6 +57,30 @@ pub fn fold(line: &str) -> Folded {
 static TO_SIMPLIFIED: LazyLock<Option<OpenCC>> =
     LazyLock::new(|| OpenCC::from_config(BuiltinConfig::T2s).ok());
 
+/// A set of CJK unified ideographs (U+4E00–U+9FFF) as a bitmap: membership in a few
+/// nanoseconds, where `str::contains(char)` scans the whole list for every character tested.
+pub(crate) struct HanSet(Vec<u64>);
+
+impl HanSet {
+    pub(crate) fn new(chars: &str) -> HanSet {
+        let mut bits = vec![0u64; (0x9FFF - 0x4E00) / 64 + 1];
+        for i in chars.chars().filter_map(Self::index) {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        HanSet(bits)
+    }
+
+    fn index(c: char) -> Option<usize> {
+        (c as usize)
+            .checked_sub(0x4E00)
+            .filter(|&i| i <= 0x9FFF - 0x4E00)
+    }
+
+    pub(crate) fn contains(&self, c: char) -> bool {
+        Self::index(c).is_some_and(|i| self.0[i / 64] & (1 << (i % 64)) != 0)
+    }
+}
+
 fn is_cjk(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
@@ -66,11 +90,15 @@ fn is_cjk(c: char) -> bool {
 pub fn looks_traditional(text: &str) -> bool {
     // Frequent characters that exist only in traditional script: a simplified report has
     // none of them, so the dictionary conversion below runs only on likely candidates.
-    const HINTS: &str = "們這個說為與來時國會對發開從還後實學體關點機問無經現當於長條變議區門見計進達過應網們縣鎮報議務權據規辦黨領導責險審單處職設體質護勵";
+    static HINTS: LazyLock<HanSet> = LazyLock::new(|| {
+        HanSet::new(
+            "們這個說為與來時國會對發開從還後實學體關點機問無經現當於長條變議區門見計進達過應網們縣鎮報議務權據規辦黨領導責險審單處職設體質護勵",
+        )
+    });
     let hints = text
         .chars()
         .take(20_000)
-        .filter(|c| HINTS.contains(*c))
+        .filter(|&c| HINTS.contains(c))
         .take(3)
         .count();
     if hints < 3 {

@@ -289,6 +289,9 @@ pub struct ContentCheck {
     pub within: Within,
     pub forbid: bool,
     pub if_missing: Status,
+    /// One regex that matches wherever any of the patterns could: a block it does not match
+    /// is passed over without splitting it into sentences and trying each pattern on each.
+    pub prefilter: Option<Regex>,
 }
 
 #[derive(Debug, Clone)]
@@ -974,11 +977,15 @@ impl RuleCx<'_> {
                         "a content rule needs `any` or `together` patterns".into(),
                     );
                 }
-                let together = r.together.iter().map(|g| self.patterns(g)).collect();
+                let together: Vec<Vec<Regex>> =
+                    r.together.iter().map(|g| self.patterns(g)).collect();
+                let any = self.patterns(&r.any);
+                let prefilter = prefilter(any.iter().chain(together.iter().flatten()));
                 Check::Content(ContentCheck {
                     scope: self.scope(Scope::Whole),
-                    any: self.patterns(&r.any),
+                    any,
                     together,
+                    prefilter,
                     within: r.within.unwrap_or_default(),
                     forbid: r.forbid.unwrap_or(false),
                     if_missing: r.if_missing.unwrap_or(Status::Gap),
@@ -1046,6 +1053,41 @@ fn parse_month_day(s: &str) -> Option<(u32, u32)> {
     let (m, d) = s.split_once('-')?;
     let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((m, d))
+}
+
+/// One regex matching a superset of where any of `patterns` matches: their alternation with every
+/// look-around assertion (`^`, `$`, `\b`) removed, since a pattern tried on a sentence sees a
+/// sentence's start where the same text in its block does not. Removing an assertion can only
+/// add matches, so a block the prefilter does not match holds no match of any pattern. `None`
+/// when there are no patterns or the alternation is too large to compile.
+fn prefilter<'a>(patterns: impl Iterator<Item = &'a Regex>) -> Option<Regex> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn without_looks(h: &Hir) -> Hir {
+        match h.kind() {
+            HirKind::Look(_) => Hir::empty(),
+            HirKind::Repetition(r) => {
+                let mut r = r.clone();
+                r.sub = Box::new(without_looks(&r.sub));
+                Hir::repetition(r)
+            }
+            // Capture groups are dropped: they mean nothing in a yes/no test, and their indices
+            // would clash across patterns.
+            HirKind::Capture(c) => without_looks(&c.sub),
+            HirKind::Concat(hs) => Hir::concat(hs.iter().map(without_looks).collect()),
+            HirKind::Alternation(hs) => Hir::alternation(hs.iter().map(without_looks).collect()),
+            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => h.clone(),
+        }
+    }
+    let mut alternatives = Vec::new();
+    for re in patterns {
+        let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
+        alternatives.push(without_looks(&hir));
+    }
+    if alternatives.is_empty() {
+        return None;
+    }
+    let pattern = Hir::alternation(alternatives).to_string();
+    RegexBuilder::new(&pattern).size_limit(1 << 23).build().ok()
 }
 
 #[cfg(test)]
