@@ -10,6 +10,16 @@ use crate::rules::{
 use regex::Regex;
 use serde::Serialize;
 
+/// Whether content rules pass over blocks with their prefilter ([`ContentCheck::prefilter`]). The
+/// verdicts are the same either way; the prefilter saves a fifth of a batch's time but costs a
+/// few milliseconds to compile, more than it saves on a handful of reports.
+static PREFILTERS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Turn the content prefilters on (the default) or off: off for runs of a few reports.
+pub fn use_prefilters(on: bool) {
+    PREFILTERS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Longest quote, in characters, given as evidence.
 const QUOTE_CHARS: usize = 60;
 const MAX_EVIDENCE: usize = 3;
@@ -456,7 +466,8 @@ fn content_matches(
             for &b in blocks {
                 let text = &report.blocks[b].folded.text;
                 let start = from(b).min(text.len());
-                if let Some(p) = &c.prefilter
+                if PREFILTERS.load(std::sync::atomic::Ordering::Relaxed)
+                    && let Some(p) = c.prefilter()
                     && !p.is_match(&text[start..])
                 {
                     continue;

@@ -238,6 +238,8 @@ fn run(cli: AuditArgs) -> Result<u8> {
     };
 
     let (inputs, skipped) = load::collect(&paths, &selection);
+    // Compiling the prefilters costs more than they save on a few reports.
+    auditor::eval::use_prefilters(inputs.len() >= 16);
     let progress = progress_bar(inputs.len());
     let options = load::Options {
         encoding: cli.encoding,

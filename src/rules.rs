@@ -289,9 +289,20 @@ pub struct ContentCheck {
     pub within: Within,
     pub forbid: bool,
     pub if_missing: Status,
-    /// One regex that matches wherever any of the patterns could: a block it does not match
-    /// is passed over without splitting it into sentences and trying each pattern on each.
-    pub prefilter: Option<Regex>,
+    /// One regex that matches wherever any of the patterns could, compiled on first use (see
+    /// [`ContentCheck::prefilter`]).
+    prefilter: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl ContentCheck {
+    /// One regex that matches wherever any of the patterns could: a block it does not match is
+    /// passed over without splitting it into sentences and trying each pattern on each. It costs
+    /// about as much to compile as the patterns themselves, so it is built on first use.
+    pub fn prefilter(&self) -> Option<&Regex> {
+        self.prefilter
+            .get_or_init(|| prefilter(self.any.iter().chain(self.together.iter().flatten())))
+            .as_ref()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -979,13 +990,11 @@ impl RuleCx<'_> {
                 }
                 let together: Vec<Vec<Regex>> =
                     r.together.iter().map(|g| self.patterns(g)).collect();
-                let any = self.patterns(&r.any);
-                let prefilter = prefilter(any.iter().chain(together.iter().flatten()));
                 Check::Content(ContentCheck {
                     scope: self.scope(Scope::Whole),
-                    any,
+                    any: self.patterns(&r.any),
                     together,
-                    prefilter,
+                    prefilter: std::sync::OnceLock::new(),
                     within: r.within.unwrap_or_default(),
                     forbid: r.forbid.unwrap_or(false),
                     if_missing: r.if_missing.unwrap_or(Status::Gap),
