@@ -1,0 +1,1031 @@
+//! Copy detection (issue #8): passages shared between the reports of a batch, and the share of a
+//! report that repeats the same unit's report of the year before.
+//!
+//! # Method
+//!
+//! **Sentences as the unit of matching.** Every body block (never chrome or the title) is cut
+//! into sentences at `。；！？` and at line ends. Each sentence is normalised so that the edits a
+//! copier makes do not hide the copy: quoted titles and quotations (`《…》`, `“…”`, `「…」` …)
+//! are dropped — quoting the same regulation is not copying —, every run of digits or Chinese
+//! numerals becomes one digit class, every run of Latin letters one letter class, punctuation
+//! and spaces go (so full- and half-width punctuation match), and the two characters before a
+//! place or office suffix (`青岚镇`, `澄溪县`, `司法局`) become a placeholder, so a copy with
+//! the names changed still matches. Sentences with fewer than
+//! [`Options::min_sentence_chars`] CJK characters left (headings, `一是…` stubs) are ignored.
+//! A sentence is then one 64-bit FNV-1a hash. Sentences rather than character *k*-shingles
+//! because the copy reviewers care about is whole sentences and paragraphs, and a hash per
+//! sentence keeps both the fingerprint and the exact verification small.
+//!
+//! **Sample by winnowing, not by `hash mod k`.** The index keeps, per report, the minimum hash
+//! of every window of [`Options::window`] consecutive sentences (Schleimer et al.,
+//! *Winnowing*, 2003): about 2/(w+1) of the sentences, and — unlike a `hash mod k` sample — it
+//! *guarantees* that a passage of `w` consecutive shared sentences shares at least one sampled
+//! hash, and one of `2w` at least two. That is what finds two departments sharing a third of
+//! their text, not only whole-document near-duplicates (which MinHash/LSH over whole documents
+//! is tuned for: a pair sharing 30% of their sentences has a Jaccard similarity of ~0.18 and
+//! would need many bands to be found).
+//!
+//! **Boilerplate by frequency.** A count-min sketch counts, for every sentence hash, the
+//! reports it occurs in. A sentence in at least [`CopyIndex::boilerplate_threshold`] reports
+//! (`max(boilerplate_min, min(boilerplate_fraction × N, boilerplate_cap))`) is a standard
+//! opening or stock sentence: it neither makes two reports candidates nor counts as copied.
+//! The sketch overestimates, never underestimates, so an error can only make a sentence
+//! boilerplate early; with 2 × 2²¹ counters the overestimate at 100,000 reports is a few
+//! reports, far below the threshold of 200.
+//!
+//! **Candidates, then exact verification.** Two reports are candidates when they share at
+//! least [`Options::min_shared_samples`] non-boilerplate sampled hashes; each report keeps its
+//! [`Options::max_candidates`] best partners, so the work is bounded however much a batch
+//! shares. Candidates are verified exactly by re-deriving both reports' full sentence lists
+//! from the reports (the caller's `load` closure re-reads a file; a batch cannot keep 100,000
+//! texts in memory): shared passages are runs of matching sentences, with line numbers on
+//! both sides; a pair is reported when one side has at least [`Options::min_sentences`]
+//! shared sentences and [`Options::min_chars`] shared normalised characters.
+//!
+//! # Use in a two-pass batch
+//!
+//! ```no_run
+//! use auditor::copying::{self, CopyIndex, Options};
+//! use auditor::report::Report;
+//! # let texts: Vec<String> = Vec::new();
+//! # let paths: Vec<String> = Vec::new();
+//! // Pass 1 (in the parallel audit): one fingerprint per report, added as it comes back.
+//! let mut index = CopyIndex::new(Options::default());
+//! for (id, text) in texts.iter().enumerate() {
+//!     index.add(id, &copying::fingerprint(&Report::parse(text)));
+//! }
+//! // Between the passes: candidates, verified by re-reading the reports.
+//! let copying = index.detect(&paths, |id| texts.get(id).map(|t| Report::parse(t)));
+//! // Pass 2: `copying[id]` is report `id`'s `copying` object.
+//! ```
+
+use crate::eval;
+use crate::report::{BlockKind, Meta, Report};
+use crate::rules::Pack;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Tunable thresholds; [`Options::default`] holds the values `docs/copying.md` argues for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Winnowing window, in sentences: about 2/(window+1) of the sentences are indexed, and a
+    /// shared run of `2 × window` sentences is always found.
+    pub window: usize,
+    /// A sentence counts when this many CJK characters are left after normalisation.
+    pub min_sentence_chars: usize,
+    /// A sentence in at least this many reports is boilerplate, whatever the batch size…
+    pub boilerplate_min: u32,
+    /// …or in this fraction of the batch's reports…
+    pub boilerplate_fraction: f64,
+    /// …but never more than this many reports are needed (a sentence in 200 reports is a
+    /// template, and pairing 200 reports with each other says nothing).
+    pub boilerplate_cap: u32,
+    /// Sampled hashes two reports must share to be verified.
+    pub min_shared_samples: u32,
+    /// Partners per report sent to verification (the most shared samples first).
+    pub max_candidates: usize,
+    /// A pair is reported when one side shares at least this many sentences…
+    pub min_sentences: usize,
+    /// …and at least this many normalised characters.
+    pub min_chars: usize,
+    /// Pairs listed per report (the share still counts every pair).
+    pub max_pairs: usize,
+    /// Passages listed per pair or part.
+    pub max_passages: usize,
+    /// Characters of a passage's quoted text.
+    pub passage_chars: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            window: 5,
+            min_sentence_chars: 12,
+            boilerplate_min: 5,
+            boilerplate_fraction: 0.01,
+            boilerplate_cap: 200,
+            min_shared_samples: 2,
+            max_candidates: 20,
+            min_sentences: 2,
+            min_chars: 60,
+            max_pairs: 20,
+            max_passages: 20,
+            passage_chars: 80,
+        }
+    }
+}
+
+/// What copy detection keeps of a report after pass 1: its sentence hashes in order and its
+/// length. Transient — about 8 bytes per sentence; [`CopyIndex::add`] keeps only a sample.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// Normalised characters of all the report's sentences.
+    pub chars: u64,
+    /// The hash of every sentence, in order.
+    pub hashes: Vec<u64>,
+}
+
+/// A report's `copying` object in the JSON output.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Copying {
+    /// Share (0–1, three decimals) of the report's normalised text shared with any other report.
+    pub share: f64,
+    /// The reports it shares passages with, the largest share first.
+    pub pairs: Vec<CopyPair>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CopyPair {
+    /// The other report's path.
+    pub with: String,
+    /// Share of *this* report's normalised text found in the other.
+    pub share: f64,
+    pub passages: Vec<Passage>,
+}
+
+/// A shared passage: where it starts here and in the other report, and its text here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Passage {
+    pub line: usize,
+    pub with_line: usize,
+    pub text: String,
+}
+
+/// How much of a report repeats the same unit's report of the year before.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct YearOverYear {
+    /// Share (0–1) of this year's normalised text found in last year's report.
+    pub share: f64,
+    /// The same by part (the pack's section rules), in the pack's order.
+    pub by_part: Vec<PartRepeat>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartRepeat {
+    /// The section rule's id: `achievements`, `shortcomings`, `next-year-plan` …
+    pub part: String,
+    pub share: f64,
+    pub passages: Vec<Passage>,
+}
+
+// ---- sentences -------------------------------------------------------------------------------
+
+/// A sentence as matching sees it, with the way back to the report.
+#[derive(Debug, Clone, Copy)]
+struct Sentence {
+    hash: u64,
+    /// Normalised characters.
+    chars: u32,
+    /// Block index in the report.
+    block: u32,
+    /// Byte range in the block's folded text.
+    start: u32,
+    end: u32,
+}
+
+const SENTENCE_ENDS: &[char] = &['。', ';', '!', '?'];
+const QUOTES: &[(char, char)] = &[
+    ('《', '》'),
+    ('“', '”'),
+    ('「', '」'),
+    ('『', '』'),
+    ('〈', '〉'),
+    ('‘', '’'),
+    ('"', '"'),
+];
+/// Suffixes of place and office names: the two characters before one are a name stem.
+const NAME_SUFFIXES: &[char] = &['省', '市', '县', '区', '镇', '乡', '旗', '州', '村', '局'];
+/// Characters that do not belong to a name stem (`全县`, `我镇`, `各村`, `政府在县委`).
+const STEM_STOP: &[char] = &[
+    '全', '本', '我', '各', '该', '在', '于', '和', '及', '与', '等', '个', '级', '两', '城', '府',
+    '委', '会', '省', '市', '县', '区', '镇', '乡', '局', '村', '的', '对', '到', '为',
+];
+const NUMERALS: &[char] = &[
+    '〇', '零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '亿',
+    '两',
+];
+const DIGIT_CLASS: char = '0';
+const LATIN_CLASS: char = 'a';
+const NAME_MASK: char = '□';
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// FNV-1a, 64 bits, over the chars' code points: std-only and fast enough for short inputs.
+fn fnv1a(chars: &[char]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &c in chars {
+        for b in (c as u32).to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Reusable buffers, so that cutting a report into sentences allocates nothing per sentence.
+#[derive(Default)]
+struct Scratch {
+    kept: Vec<char>,
+    norm: Vec<char>,
+}
+
+/// Normalise the kept characters of one sentence into `s.norm`; returns its CJK count.
+fn normalise(s: &mut Scratch) -> usize {
+    s.norm.clear();
+    for &c in &s.kept {
+        let class = if c.is_ascii_digit() || NUMERALS.contains(&c) {
+            DIGIT_CLASS
+        } else if c.is_ascii_alphabetic() {
+            LATIN_CLASS
+        } else if is_cjk(c) {
+            c
+        } else {
+            // Punctuation, spaces, symbols: dropped, so that 12.5% and 12％ are one number.
+            continue;
+        };
+        if (class == DIGIT_CLASS || class == LATIN_CLASS) && s.norm.last() == Some(&class) {
+            continue;
+        }
+        s.norm.push(class);
+    }
+    // Name stems: the two characters before a place or office suffix.
+    for i in 2..s.norm.len() {
+        if NAME_SUFFIXES.contains(&s.norm[i]) {
+            let (a, b) = (s.norm[i - 2], s.norm[i - 1]);
+            if is_cjk(a) && is_cjk(b) && !STEM_STOP.contains(&a) && !STEM_STOP.contains(&b) {
+                s.norm[i - 2] = NAME_MASK;
+                s.norm[i - 1] = NAME_MASK;
+            }
+        }
+    }
+    s.norm.iter().filter(|&&c| is_cjk(c)).count()
+}
+
+/// The closing quote of an opening one at `chars[i]`, if the block closes it.
+fn quote_end(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let open = chars[i].1;
+    let &(_, close) = QUOTES.iter().find(|(o, _)| *o == open)?;
+    chars[i + 1..]
+        .iter()
+        .position(|&(_, c)| c == close)
+        .map(|p| i + 1 + p)
+}
+
+/// Every counted sentence of the report's body, in order.
+fn sentences(report: &Report, min_chars: usize) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut chars: Vec<(usize, char)> = Vec::new();
+    for bi in report.body() {
+        let block = &report.blocks[bi];
+        if block.kind == BlockKind::Title {
+            continue;
+        }
+        let text = &block.folded.text;
+        chars.clear();
+        chars.extend(text.char_indices());
+        let mut start = 0usize;
+        let mut i = 0usize;
+        scratch.kept.clear();
+        let mut finish = |scratch: &mut Scratch, from: usize, to: usize| {
+            let cjk = normalise(scratch);
+            scratch.kept.clear();
+            if cjk >= min_chars {
+                out.push(Sentence {
+                    hash: fnv1a(&scratch.norm),
+                    chars: scratch.norm.len() as u32,
+                    block: bi as u32,
+                    start: from as u32,
+                    end: to as u32,
+                });
+            }
+        };
+        while i < chars.len() {
+            let (at, c) = chars[i];
+            if let Some(close) = quote_end(&chars, i) {
+                // A quotation is the quoted author's text, not the report's.
+                i = close + 1;
+                continue;
+            }
+            if SENTENCE_ENDS.contains(&c) {
+                let end = at + c.len_utf8();
+                finish(&mut scratch, start, end);
+                start = end;
+            } else {
+                scratch.kept.push(c);
+            }
+            i += 1;
+        }
+        if start < text.len() {
+            finish(&mut scratch, start, text.len());
+        }
+    }
+    out
+}
+
+/// A report's fingerprint for [`CopyIndex::add`].
+pub fn fingerprint(report: &Report) -> Fingerprint {
+    fingerprint_with(report, &Options::default())
+}
+
+/// [`fingerprint`] with other thresholds (only `min_sentence_chars` matters here).
+pub fn fingerprint_with(report: &Report, options: &Options) -> Fingerprint {
+    let ss = sentences(report, options.min_sentence_chars);
+    Fingerprint {
+        chars: ss.iter().map(|s| u64::from(s.chars)).sum(),
+        hashes: ss.iter().map(|s| s.hash).collect(),
+    }
+}
+
+/// The index key of a sentence hash: its high 32 bits. A collision only adds a candidate that
+/// verification (on the full 64 bits) throws out.
+fn key(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+/// The winnowed sample of a sentence-hash sequence: the rightmost minimum of every window of
+/// `w` hashes; every hash when there are no more than `w`.
+fn winnow(hashes: &[u64], w: usize) -> Vec<u32> {
+    let w = w.max(1);
+    let mut out: Vec<u32> = if hashes.len() <= w {
+        hashes.iter().map(|&h| key(h)).collect()
+    } else {
+        let mut picked = Vec::with_capacity(2 * hashes.len() / (w + 1) + 1);
+        let mut last = usize::MAX;
+        for start in 0..=hashes.len() - w {
+            let mut m = start;
+            for j in start..start + w {
+                if hashes[j] <= hashes[m] {
+                    m = j;
+                }
+            }
+            if m != last {
+                picked.push(key(hashes[m]));
+                last = m;
+            }
+        }
+        picked
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+// ---- index -----------------------------------------------------------------------------------
+
+const SKETCH_BITS: u32 = 21;
+const SKETCH_WIDTH: usize = 1 << SKETCH_BITS;
+
+/// Count-min sketch of the number of reports each sentence occurs in: two rows of saturating
+/// 16-bit counters (8 MB), indexed by two multiplicative hashes of the sentence key.
+struct Sketch {
+    rows: [Vec<u16>; 2],
+}
+
+impl Sketch {
+    fn new() -> Sketch {
+        Sketch {
+            rows: [vec![0; SKETCH_WIDTH], vec![0; SKETCH_WIDTH]],
+        }
+    }
+
+    fn cells(k: u32) -> [usize; 2] {
+        let k = u64::from(k);
+        let a = k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SKETCH_BITS);
+        let b = (k ^ 0x5bd1_e995).wrapping_mul(0xC2B2_AE3D_27D4_EB4F) >> (64 - SKETCH_BITS);
+        [a as usize, b as usize]
+    }
+
+    fn add(&mut self, k: u32) {
+        for (row, cell) in self.rows.iter_mut().zip(Sketch::cells(k)) {
+            row[cell] = row[cell].saturating_add(1);
+        }
+    }
+
+    fn count(&self, k: u32) -> u32 {
+        let [a, b] = Sketch::cells(k);
+        u32::from(self.rows[0][a].min(self.rows[1][b]))
+    }
+}
+
+/// The batch's copy index: a winnowed sample of every report's sentence hashes, the reports
+/// each sampled hash occurs in, and how many reports each sentence occurs in.
+///
+/// Memory: 8 MB for the sketch, plus about 12 bytes per sampled sentence (4 in the report's
+/// sample, 8 in the inverted index) — see `docs/copying.md` for measured figures.
+pub struct CopyIndex {
+    options: Options,
+    /// Sampled keys per report id (empty for ids never added).
+    samples: Vec<Box<[u32]>>,
+    added: Vec<bool>,
+    reports: u32,
+    /// `key << 32 | id`, sorted by [`CopyIndex::build`]: the inverted index.
+    postings: Vec<u64>,
+    sorted: bool,
+    sketch: Sketch,
+}
+
+impl std::fmt::Debug for CopyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CopyIndex")
+            .field("reports", &self.reports)
+            .field("postings", &self.postings.len())
+            .finish()
+    }
+}
+
+/// Two reports to verify, `a < b`, with the sampled hashes they share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub a: usize,
+    pub b: usize,
+    pub shared: u32,
+}
+
+impl CopyIndex {
+    pub fn new(options: Options) -> CopyIndex {
+        CopyIndex {
+            options,
+            samples: Vec::new(),
+            added: Vec::new(),
+            reports: 0,
+            postings: Vec::new(),
+            sorted: true,
+            sketch: Sketch::new(),
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Reports added.
+    pub fn len(&self) -> usize {
+        self.reports as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reports == 0
+    }
+
+    /// Add report `id` (its index in the batch's paths). Adding an id again replaces nothing:
+    /// the second fingerprint is ignored. Ids above `u32::MAX` are ignored too.
+    pub fn add(&mut self, id: usize, fingerprint: &Fingerprint) {
+        let Ok(id32) = u32::try_from(id) else {
+            return;
+        };
+        if self.added.get(id).copied().unwrap_or(false) {
+            return;
+        }
+        if self.added.len() <= id {
+            self.added.resize(id + 1, false);
+            self.samples.resize_with(id + 1, Default::default);
+        }
+        self.added[id] = true;
+        self.reports += 1;
+        let mut distinct: Vec<u32> = fingerprint.hashes.iter().map(|&h| key(h)).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for &k in &distinct {
+            self.sketch.add(k);
+        }
+        let sample = winnow(&fingerprint.hashes, self.options.window);
+        self.postings
+            .extend(sample.iter().map(|&k| u64::from(k) << 32 | u64::from(id32)));
+        self.samples[id] = sample.into_boxed_slice();
+        self.sorted = false;
+    }
+
+    /// Reports a sentence must occur in to be boilerplate, for this batch's size.
+    pub fn boilerplate_threshold(&self) -> u32 {
+        let o = &self.options;
+        let by_fraction = (o.boilerplate_fraction * f64::from(self.reports)).ceil();
+        let by_fraction = if by_fraction.is_finite() && by_fraction > 0.0 {
+            by_fraction.min(f64::from(u32::MAX)) as u32
+        } else {
+            0
+        };
+        o.boilerplate_min.max(by_fraction.min(o.boilerplate_cap))
+    }
+
+    /// Whether a sentence hash is boilerplate in this batch.
+    pub fn is_boilerplate(&self, hash: u64) -> bool {
+        self.sketch.count(key(hash)) >= self.boilerplate_threshold()
+    }
+
+    /// Sort the inverted index (done by [`CopyIndex::candidates`] when needed).
+    pub fn build(&mut self) {
+        if !self.sorted {
+            self.postings.par_sort_unstable();
+            self.sorted = true;
+        }
+    }
+
+    fn bucket(&self, k: u32) -> &[u64] {
+        let lo = self.postings.partition_point(|&p| ((p >> 32) as u32) < k);
+        let hi = lo + self.postings[lo..].partition_point(|&p| ((p >> 32) as u32) == k);
+        &self.postings[lo..hi]
+    }
+
+    /// Pairs of reports to verify, sorted, each once.
+    pub fn candidates(&mut self) -> Vec<Candidate> {
+        self.build();
+        let threshold = self.boilerplate_threshold();
+        let o = &self.options;
+        let mut found: Vec<Candidate> = (0..self.samples.len())
+            .into_par_iter()
+            .map_init(HashMap::<u32, u32>::new, |counts, i| {
+                counts.clear();
+                for &k in self.samples[i].iter() {
+                    if self.sketch.count(k) >= threshold {
+                        continue;
+                    }
+                    let bucket = self.bucket(k);
+                    if bucket.len() < 2 || bucket.len() >= threshold as usize {
+                        continue;
+                    }
+                    for &p in bucket {
+                        let j = (p & 0xFFFF_FFFF) as u32;
+                        if j as usize != i {
+                            *counts.entry(j).or_insert(0) += 1;
+                        }
+                    }
+                }
+                let mut best: Vec<(u32, u32)> = counts
+                    .iter()
+                    .filter(|&(_, &n)| n >= o.min_shared_samples)
+                    .map(|(&j, &n)| (j, n))
+                    .collect();
+                best.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+                best.truncate(o.max_candidates);
+                best.into_iter()
+                    .map(|(j, n)| Candidate {
+                        a: i.min(j as usize),
+                        b: i.max(j as usize),
+                        shared: n,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .flatten()
+            .collect();
+        found.par_sort_unstable();
+        found.dedup_by_key(|c| (c.a, c.b));
+        found
+    }
+
+    /// Find, verify and report copying in the batch. `paths[id]` names report `id`; `load(id)`
+    /// gives report `id` again (re-read and parsed; `None` if it can no longer be read). Returns
+    /// one entry per path: `Some` for every report added to the index, `None` for the others.
+    /// The result is the same whatever the number of threads.
+    pub fn detect<F>(&mut self, paths: &[String], load: F) -> Vec<Option<Copying>>
+    where
+        F: Fn(usize) -> Option<Report> + Sync,
+    {
+        let candidates = self.candidates();
+        let pairs = self.verify(&candidates, &load);
+        self.assemble(paths, pairs)
+    }
+
+    /// Exact verification of candidates, grouped by the first report so that it is loaded once.
+    fn verify<F>(&self, candidates: &[Candidate], load: &F) -> Vec<Verified>
+    where
+        F: Fn(usize) -> Option<Report> + Sync,
+    {
+        let o = &self.options;
+        let boilerplate = |h: u64| self.is_boilerplate(h);
+        let mut out: Vec<Verified> = candidates
+            .par_chunk_by(|x, y| x.a == y.a)
+            .flat_map_iter(|group| {
+                let a = load(group[0].a).map(|r| Loaded::new(r, o));
+                group
+                    .iter()
+                    .filter_map(|c| {
+                        let a = a.as_ref()?;
+                        let b = Loaded::new(load(c.b)?, o);
+                        let va = compare(a, &b, o, &boilerplate, None);
+                        let vb = compare(&b, a, o, &boilerplate, None);
+                        let enough = |v: &View| {
+                            v.matched.len() >= o.min_sentences && v.matched_chars >= o.min_chars
+                        };
+                        (enough(&va) || enough(&vb)).then_some(Verified {
+                            a: c.a,
+                            b: c.b,
+                            views: [va, vb],
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        out.sort_by_key(|v| (v.a, v.b));
+        out
+    }
+
+    fn assemble(&self, paths: &[String], pairs: Vec<Verified>) -> Vec<Option<Copying>> {
+        let mut out: Vec<Option<Copying>> = (0..paths.len())
+            .map(|id| {
+                self.added
+                    .get(id)
+                    .copied()
+                    .unwrap_or(false)
+                    .then(Copying::default)
+            })
+            .collect();
+        // Per report: the union of its shared sentences (index, chars) and its length.
+        let mut shared: HashMap<usize, (Vec<(u32, u32)>, u64)> = HashMap::new();
+        let path = |id: usize| paths.get(id).cloned().unwrap_or_default();
+        for v in pairs {
+            let [va, vb] = v.views;
+            for (me, other, view) in [(v.a, v.b, va), (v.b, v.a, vb)] {
+                let Some(Some(copying)) = out.get_mut(me) else {
+                    continue;
+                };
+                if view.matched.is_empty() {
+                    continue;
+                }
+                copying.pairs.push(CopyPair {
+                    with: path(other),
+                    share: ratio(view.matched_chars as u64, view.total_chars),
+                    passages: view.passages,
+                });
+                let entry = shared.entry(me).or_default();
+                entry.0.extend(view.matched);
+                entry.1 = view.total_chars;
+            }
+        }
+        for (id, (mut sentences, total)) in shared {
+            sentences.sort_unstable();
+            sentences.dedup();
+            let chars: u64 = sentences.iter().map(|&(_, c)| u64::from(c)).sum();
+            if let Some(Some(copying)) = out.get_mut(id) {
+                copying.share = ratio(chars, total);
+            }
+        }
+        for copying in out.iter_mut().flatten() {
+            copying.pairs.sort_by(|x, y| {
+                y.share
+                    .total_cmp(&x.share)
+                    .then_with(|| x.with.cmp(&y.with))
+            });
+            copying.pairs.truncate(self.options.max_pairs);
+        }
+        out
+    }
+}
+
+fn ratio(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        return 0.0;
+    }
+    ((part as f64 / whole as f64).min(1.0) * 1000.0).round() / 1000.0
+}
+
+/// A pair that passed verification, seen from each side.
+struct Verified {
+    a: usize,
+    b: usize,
+    views: [View; 2],
+}
+
+/// A report re-derived for verification: its sentences and a lookup by hash.
+struct Loaded {
+    report: Report,
+    sentences: Vec<Sentence>,
+    /// `(hash, sentence index)`, sorted.
+    by_hash: Vec<(u64, u32)>,
+}
+
+impl Loaded {
+    fn new(report: Report, options: &Options) -> Loaded {
+        let sentences = sentences(&report, options.min_sentence_chars);
+        let mut by_hash: Vec<(u64, u32)> = sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.hash, i as u32))
+            .collect();
+        by_hash.sort_unstable();
+        Loaded {
+            report,
+            sentences,
+            by_hash,
+        }
+    }
+
+    /// The first sentence with this hash.
+    fn find(&self, hash: u64) -> Option<u32> {
+        let i = self.by_hash.partition_point(|&(h, _)| h < hash);
+        self.by_hash
+            .get(i)
+            .filter(|&&(h, _)| h == hash)
+            .map(|&(_, s)| s)
+    }
+
+    fn line(&self, sentence: u32) -> usize {
+        let s = &self.sentences[sentence as usize];
+        self.report.blocks[s.block as usize].line
+    }
+
+    fn original(&self, sentence: u32) -> &str {
+        let s = &self.sentences[sentence as usize];
+        let block = &self.report.blocks[s.block as usize];
+        block.original(s.start as usize..s.end as usize).trim()
+    }
+}
+
+/// One side of a comparison: what of `x` is found in `y`.
+#[derive(Debug, Default)]
+struct View {
+    /// Shared sentences of `x`: (index, normalised chars).
+    matched: Vec<(u32, u32)>,
+    matched_chars: usize,
+    /// Normalised chars of the sentences compared (all of `x`, or the part's).
+    total_chars: u64,
+    passages: Vec<Passage>,
+}
+
+/// The sentences of `x` (those in `blocks`, when given) found in `y`, as passages: runs of
+/// consecutive shared sentences, continuing in `y` where the run continues there.
+fn compare(
+    x: &Loaded,
+    y: &Loaded,
+    options: &Options,
+    boilerplate: &dyn Fn(u64) -> bool,
+    blocks: Option<&[usize]>,
+) -> View {
+    let mut view = View::default();
+    // The `y` sentence the previous `x` sentence matched, when it did.
+    let mut previous: Option<u32> = None;
+    let mut text_chars = 0usize;
+    // Whether the current run has a passage (the list is capped; the share still counts).
+    let mut listed = false;
+    for (k, s) in x.sentences.iter().enumerate() {
+        if blocks.is_some_and(|b| b.binary_search(&(s.block as usize)).is_err()) {
+            previous = None;
+            continue;
+        }
+        view.total_chars += u64::from(s.chars);
+        if boilerplate(s.hash) {
+            previous = None;
+            continue;
+        }
+        let next_in_y = previous.map(|p| p + 1).filter(|&p| {
+            y.sentences
+                .get(p as usize)
+                .is_some_and(|t| t.hash == s.hash)
+        });
+        let Some(at) = next_in_y.or_else(|| y.find(s.hash)) else {
+            previous = None;
+            continue;
+        };
+        view.matched.push((k as u32, s.chars));
+        view.matched_chars += s.chars as usize;
+        previous = Some(at);
+        if next_in_y.is_none() {
+            listed = view.passages.len() < options.max_passages;
+            if listed {
+                view.passages.push(Passage {
+                    line: x.line(k as u32),
+                    with_line: y.line(at),
+                    text: String::new(),
+                });
+            }
+            text_chars = 0;
+        }
+        // The quote of the run: its sentences as written, up to `passage_chars`.
+        if let Some(p) = view.passages.last_mut().filter(|_| listed)
+            && text_chars < options.passage_chars
+        {
+            for c in x.original(k as u32).chars() {
+                if text_chars == options.passage_chars {
+                    p.text.push('…');
+                    text_chars += 1;
+                    break;
+                }
+                p.text.push(c);
+                text_chars += 1;
+            }
+        }
+    }
+    view
+}
+
+// ---- year over year --------------------------------------------------------------------------
+
+/// How much of `current` repeats `previous` (the same unit's report of the year before), in
+/// all and by part — the parts found as the pack's section rules find them. `boilerplate`,
+/// when given, leaves out sentences that are boilerplate in the batch. A part copied forward
+/// (last year's plan as this year's plan) or unchanged (the same shortcomings, never solved)
+/// shows as a part share near 1.
+pub fn compare_years(
+    current: &Report,
+    previous: &Report,
+    pack: &Pack,
+    boilerplate: Option<&CopyIndex>,
+) -> YearOverYear {
+    let options = boilerplate.map_or_else(Options::default, |i| i.options.clone());
+    let parts = eval::find_sections(current, pack);
+    let x = Loaded::new(current.clone(), &options);
+    let y = Loaded::new(previous.clone(), &options);
+    let is_boilerplate = |h: u64| boilerplate.is_some_and(|i| i.is_boilerplate(h));
+    let whole = compare(&x, &y, &options, &is_boilerplate, None);
+    let by_part = parts
+        .into_iter()
+        .map(|(id, part)| {
+            let v = compare(&x, &y, &options, &is_boilerplate, Some(&part.blocks));
+            PartRepeat {
+                part: id.to_string(),
+                share: ratio(v.matched_chars as u64, v.total_chars),
+                passages: v.passages,
+            }
+        })
+        .collect();
+    YearOverYear {
+        share: ratio(whole.matched_chars as u64, whole.total_chars),
+        by_part,
+    }
+}
+
+/// The reporting unit as a pairing key: folded, without spaces and punctuation; of a joint
+/// name (`中共X县委 X县人民政府`) the government's; `人民政府` and `政府` at the end dropped, so
+/// that `X县人民政府`, `X县政府` and `X县` are one unit (but `X县人民政府办公室` stays an
+/// office). `None` when nothing is left.
+pub fn unit_key(unit: &str) -> Option<String> {
+    let folded = crate::normalize::fold(unit).text;
+    let pieces: Vec<&str> = folded.split_whitespace().collect();
+    let piece = pieces
+        .iter()
+        .rev()
+        .find(|p| p.contains("政府"))
+        .or(pieces.last())?;
+    let mut key: String = piece
+        .chars()
+        .filter(|&c| is_cjk(c) || c.is_alphanumeric())
+        .collect::<String>()
+        .replace("人民政府", "政府");
+    if let Some(stem) = key.strip_suffix("政府")
+        && !stem.is_empty()
+    {
+        key.truncate(stem.len());
+    }
+    (!key.is_empty()).then_some(key)
+}
+
+/// Pair each report of `current` with the report of the same unit for the year before, among
+/// `earlier` (the `--against` set, or the batch itself): `(index in current, index in
+/// earlier)`, in the order of `current`. Of several candidates the first in `earlier` wins.
+pub fn pair_years(current: &[Option<&Meta>], earlier: &[Option<&Meta>]) -> Vec<(usize, usize)> {
+    let mut by_key: HashMap<(String, i32), usize> = HashMap::new();
+    for (j, meta) in earlier.iter().enumerate() {
+        if let Some((k, y)) = meta.and_then(dated) {
+            by_key.entry((k, y)).or_insert(j);
+        }
+    }
+    current
+        .iter()
+        .enumerate()
+        .filter_map(|(i, meta)| {
+            let (k, y) = meta.and_then(dated)?;
+            let j = *by_key.get(&(k, y.checked_sub(1)?))?;
+            Some((i, j))
+        })
+        .collect()
+}
+
+fn dated(meta: &Meta) -> Option<(String, i32)> {
+    Some((unit_key(meta.unit.as_deref()?)?, meta.year?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(body: &str) -> Report {
+        Report::parse(&format!(
+            "青岚镇关于2023年度法治政府建设情况的报告\n\n{body}"
+        ))
+    }
+
+    #[test]
+    fn names_numbers_and_punctuation_do_not_change_the_hash() {
+        let a = report("青岚镇全年共办理行政复议案件12件，调解纠纷300余起，群众满意度达到98%。");
+        let b = report("栖梧镇全年共办理行政复议案件7件,调解纠纷45余起,群众满意度达到九十五％。");
+        let (fa, fb) = (fingerprint(&a), fingerprint(&b));
+        assert_eq!(fa.hashes.len(), 1);
+        assert_eq!(fa.hashes, fb.hashes);
+    }
+
+    #[test]
+    fn quotations_and_short_sentences_are_left_out() {
+        let r = report(
+            "一、主要举措\n认真贯彻《法治政府建设与责任落实督察工作规定》。\
+             严格落实“每年4月1日之前向社会公开法治政府建设年度报告”的要求。",
+        );
+        assert!(fingerprint(&r).hashes.is_empty());
+    }
+
+    #[test]
+    fn a_different_sentence_hashes_differently() {
+        let a = report("全镇共开展法治宣传活动十二场，发放宣传资料三千余份。");
+        let b = report("全镇共开展行政执法检查十二场，发放整改通知三千余份。");
+        assert_ne!(fingerprint(&a).hashes, fingerprint(&b).hashes);
+    }
+
+    #[test]
+    fn winnowing_picks_from_every_window() {
+        let hashes: Vec<u64> = (0..100u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect();
+        let sample = winnow(&hashes, 5);
+        for w in hashes.windows(5) {
+            assert!(w.iter().any(|h| sample.binary_search(&key(*h)).is_ok()));
+        }
+        assert!(sample.len() < 60, "{}", sample.len());
+        assert_eq!(winnow(&hashes[..3], 5).len(), 3);
+        assert!(winnow(&[], 5).is_empty());
+    }
+
+    #[test]
+    fn the_boilerplate_threshold_follows_the_batch_size() {
+        let mut index = CopyIndex::new(Options::default());
+        assert_eq!(index.boilerplate_threshold(), 5);
+        for id in 0..2_000 {
+            index.add(id, &Fingerprint::default());
+        }
+        assert_eq!(index.boilerplate_threshold(), 20);
+        index.reports = 100_000;
+        assert_eq!(index.boilerplate_threshold(), 200);
+    }
+
+    #[test]
+    fn a_sentence_in_many_reports_is_boilerplate() {
+        let mut index = CopyIndex::new(Options::default());
+        let common = 42u64 << 32 | 7;
+        for id in 0..6 {
+            let fp = Fingerprint {
+                chars: 20,
+                hashes: vec![common, (id as u64 + 100) << 32],
+            };
+            index.add(id, &fp);
+        }
+        assert!(index.is_boilerplate(common));
+        assert!(!index.is_boilerplate(100 << 32));
+        assert!(index.candidates().is_empty());
+    }
+
+    #[test]
+    fn units_pair_across_name_variants() {
+        assert_eq!(unit_key("澄溪县人民政府").as_deref(), Some("澄溪县"));
+        assert_eq!(unit_key("澄溪县政府").as_deref(), Some("澄溪县"));
+        assert_eq!(
+            unit_key("中共澄溪县委 澄溪县人民政府").as_deref(),
+            Some("澄溪县")
+        );
+        assert_eq!(
+            unit_key("澄溪县人民政府办公室").as_deref(),
+            Some("澄溪县政府办公室")
+        );
+        assert_eq!(unit_key("澄溪县司法局").as_deref(), Some("澄溪县司法局"));
+        assert_eq!(unit_key("  "), None);
+        assert_eq!(unit_key("政府"), Some("政府".into()));
+    }
+
+    #[test]
+    fn pairing_takes_the_year_before() {
+        let meta = |unit: &str, year| Meta {
+            unit: Some(unit.into()),
+            year: Some(year),
+            ..Meta::default()
+        };
+        let batch = [
+            meta("澄溪县人民政府", 2023),
+            meta("澄溪县政府", 2022),
+            meta("青岚镇人民政府", 2023),
+            meta("澄溪县", 2021),
+        ];
+        let refs: Vec<Option<&Meta>> = batch.iter().map(Some).collect();
+        assert_eq!(pair_years(&refs, &refs), vec![(0, 1), (1, 3)]);
+        assert!(pair_years(&[None], &refs).is_empty());
+    }
+
+    #[test]
+    fn arbitrary_text_does_not_panic() {
+        for text in [
+            "",
+            "“",
+            "《》“”「",
+            "。。。；；",
+            "\u{0}\u{FEFF}“未闭合的引号里有很多很多很多很多很多很多字。",
+        ] {
+            let r = Report::parse(text);
+            let fp = fingerprint(&r);
+            let mut index = CopyIndex::new(Options::default());
+            index.add(0, &fp);
+            index.add(0, &fp);
+            index.add(usize::MAX, &fp);
+            let out = index.detect(&["a".into()], |_| Some(Report::parse(text)));
+            assert_eq!(out.len(), 1);
+        }
+    }
+}
