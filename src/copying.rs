@@ -285,9 +285,15 @@ fn sentences(report: &Report, min_chars: usize) -> Vec<Sentence> {
             continue;
         }
         let text = &block.folded.text;
+        // A heading's title is the standard wording of the outline (三、存在的不足和原因), not
+        // the report's own text; what follows it on the line is.
+        let from = block.heading().map_or(0, |h| h.body_start.min(text.len()));
+        if !text.is_char_boundary(from) {
+            continue;
+        }
         chars.clear();
-        chars.extend(text.char_indices());
-        let mut start = 0usize;
+        chars.extend(text[from..].char_indices().map(|(i, c)| (i + from, c)));
+        let mut start = from;
         let mut i = 0usize;
         scratch.kept.clear();
         let mut finish = |scratch: &mut Scratch, from: usize, to: usize| {
@@ -775,6 +781,12 @@ fn compare(
                 .get(p as usize)
                 .is_some_and(|t| t.hash == s.hash)
         });
+        // A passage is one paragraph on each side, so that its lines say where it is.
+        let same_blocks = next_in_y.is_some_and(|p| {
+            k > 0
+                && x.sentences[k - 1].block == s.block
+                && y.sentences[p as usize - 1].block == y.sentences[p as usize].block
+        });
         let Some(at) = next_in_y.or_else(|| y.find(s.hash)) else {
             previous = None;
             continue;
@@ -782,7 +794,7 @@ fn compare(
         view.matched.push((k as u32, s.chars));
         view.matched_chars += s.chars as usize;
         previous = Some(at);
-        if next_in_y.is_none() {
+        if !same_blocks {
             listed = view.passages.len() < options.max_passages;
             if listed {
                 view.passages.push(Passage {
