@@ -591,8 +591,35 @@ impl CopyIndex {
         F: Fn(usize) -> Option<Report> + Sync,
     {
         let candidates = self.candidates();
-        let pairs = self.verify(&candidates, &load);
+        self.verify_candidates(&candidates, paths, load)
+    }
+
+    /// The second half of [`CopyIndex::detect`], for callers that time or inspect the
+    /// candidates: verify them and build every report's `copying` object.
+    pub fn verify_candidates<F>(
+        &self,
+        candidates: &[Candidate],
+        paths: &[String],
+        load: F,
+    ) -> Vec<Option<Copying>>
+    where
+        F: Fn(usize) -> Option<Report> + Sync,
+    {
+        let pairs = self.verify(candidates, &load);
         self.assemble(paths, pairs)
+    }
+
+    /// Heap bytes the index holds (sketch, samples, inverted index), for memory budgets.
+    pub fn heap_bytes(&self) -> usize {
+        let sketch = self
+            .sketch
+            .rows
+            .iter()
+            .map(|r| r.capacity() * 2)
+            .sum::<usize>();
+        let samples = self.samples.capacity() * std::mem::size_of::<Box<[u32]>>()
+            + self.samples.iter().map(|s| s.len() * 4).sum::<usize>();
+        sketch + samples + self.added.capacity() + self.postings.capacity() * 8
     }
 
     /// Exact verification of candidates, grouped by the first report so that it is loaded once.
