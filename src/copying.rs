@@ -116,14 +116,14 @@ impl Default for Options {
     }
 }
 
-/// What copy detection keeps of a report after pass 1: its sentence hashes in order and its
-/// length. Transient — about 8 bytes per sentence; [`CopyIndex::add`] keeps only a sample.
+/// What copy detection keeps of a report after pass 1: its sentence hashes in order and
+/// their normalised lengths. Transient — 12 bytes a sentence; [`CopyIndex::add`] keeps 5.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fingerprint {
-    /// Normalised characters of all the report's sentences.
-    pub chars: u64,
-    /// The hash of every sentence, in order.
+    /// The hash of every counted sentence, in order.
     pub hashes: Vec<u64>,
+    /// The normalised characters of each.
+    pub lengths: Vec<u32>,
 }
 
 /// A report's `copying` object in the JSON output.
@@ -341,35 +341,36 @@ pub fn fingerprint(report: &Report) -> Fingerprint {
 pub fn fingerprint_with(report: &Report, options: &Options) -> Fingerprint {
     let ss = sentences(report, options.min_sentence_chars);
     Fingerprint {
-        chars: ss.iter().map(|s| u64::from(s.chars)).sum(),
         hashes: ss.iter().map(|s| s.hash).collect(),
+        lengths: ss.iter().map(|s| s.chars).collect(),
     }
 }
 
-/// The index key of a sentence hash: its high 32 bits. A collision only adds a candidate that
-/// verification (on the full 64 bits) throws out.
+/// The index key of a sentence hash: its high 32 bits. Two different sentences of a pair of
+/// reports share a key with a probability of about n²/2³² (n sentences each: 10⁻⁵ for reports
+/// of 200 sentences), so keys are matched as if they were the sentences.
 fn key(hash: u64) -> u32 {
     (hash >> 32) as u32
 }
 
-/// The winnowed sample of a sentence-hash sequence: the rightmost minimum of every window of
-/// `w` hashes; every hash when there are no more than `w`.
-fn winnow(hashes: &[u64], w: usize) -> Vec<u32> {
+/// The winnowed sample of a sequence of sentence keys: the rightmost minimum of every window
+/// of `w` keys; every key when there are no more than `w`. Sorted, without repeats.
+fn winnow(keys: &[u32], w: usize) -> Vec<u32> {
     let w = w.max(1);
-    let mut out: Vec<u32> = if hashes.len() <= w {
-        hashes.iter().map(|&h| key(h)).collect()
+    let mut out: Vec<u32> = if keys.len() <= w {
+        keys.to_vec()
     } else {
-        let mut picked = Vec::with_capacity(2 * hashes.len() / (w + 1) + 1);
+        let mut picked = Vec::with_capacity(2 * keys.len() / (w + 1) + 1);
         let mut last = usize::MAX;
-        for start in 0..=hashes.len() - w {
+        for start in 0..=keys.len() - w {
             let mut m = start;
             for j in start..start + w {
-                if hashes[j] <= hashes[m] {
+                if keys[j] <= keys[m] {
                     m = j;
                 }
             }
             if m != last {
-                picked.push(key(hashes[m]));
+                picked.push(keys[m]);
                 last = m;
             }
         }
@@ -417,15 +418,17 @@ impl Sketch {
     }
 }
 
-/// The batch's copy index: a winnowed sample of every report's sentence hashes, the reports
-/// each sampled hash occurs in, and how many reports each sentence occurs in.
-///
-/// Memory: 8 MB for the sketch, plus about 12 bytes per sampled sentence (4 in the report's
-/// sample, 8 in the inverted index) — see `docs/copying.md` for measured figures.
+/// The batch's copy index: every report's sentence keys (4 bytes a sentence) and lengths (1
+/// byte), an inverted index of a winnowed sample of them (8 bytes a sampled sentence), and how
+/// many reports each sentence occurs in (an 8 MB sketch). About 6 bytes per sentence in all —
+/// `docs/copying.md` has the measured figures.
 pub struct CopyIndex {
     options: Options,
-    /// Sampled keys per report id (empty for ids never added).
-    samples: Vec<Box<[u32]>>,
+    /// Sentence keys per report id, in order (empty for ids never added).
+    keys: Vec<Box<[u32]>>,
+    /// Normalised length of each sentence, saturating at 255 (for choosing pairs; shares are
+    /// counted exactly when the report is re-read).
+    lengths: Vec<Box<[u8]>>,
     added: Vec<bool>,
     reports: u32,
     /// `key << 32 | id`, sorted by [`CopyIndex::build`]: the inverted index.
@@ -443,7 +446,7 @@ impl std::fmt::Debug for CopyIndex {
     }
 }
 
-/// Two reports to verify, `a < b`, with the sampled hashes they share.
+/// Two reports to verify, `a < b`, with the sampled sentences they share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
     pub a: usize,
@@ -451,11 +454,30 @@ pub struct Candidate {
     pub shared: u32,
 }
 
+/// A pair that passed the check on keys, with each side's estimated share (for ranking).
+struct Accepted {
+    a: u32,
+    b: u32,
+    share_a: f64,
+    share_b: f64,
+}
+
+/// One report's verified copying, before the other reports' lines are known.
+struct Verified {
+    id: usize,
+    /// Line of each of its sentences, for the partners' `with_line`.
+    lines: Box<[u32]>,
+    share: f64,
+    /// Partner id, share, passages whose `with_line` is still the partner's sentence index.
+    pairs: Vec<(usize, f64, Vec<Passage>)>,
+}
+
 impl CopyIndex {
     pub fn new(options: Options) -> CopyIndex {
         CopyIndex {
             options,
-            samples: Vec::new(),
+            keys: Vec::new(),
+            lengths: Vec::new(),
             added: Vec::new(),
             reports: 0,
             postings: Vec::new(),
@@ -477,8 +499,9 @@ impl CopyIndex {
         self.reports == 0
     }
 
-    /// Add report `id` (its index in the batch's paths). Adding an id again replaces nothing:
-    /// the second fingerprint is ignored. Ids above `u32::MAX` are ignored too.
+    /// Add report `id` (its index in the batch's paths; ids should be dense, since the index
+    /// keeps a slot for every id up to the largest). A second fingerprint for the same id is
+    /// ignored, and so are ids above `u32::MAX`.
     pub fn add(&mut self, id: usize, fingerprint: &Fingerprint) {
         let Ok(id32) = u32::try_from(id) else {
             return;
@@ -488,20 +511,25 @@ impl CopyIndex {
         }
         if self.added.len() <= id {
             self.added.resize(id + 1, false);
-            self.samples.resize_with(id + 1, Default::default);
+            self.keys.resize_with(id + 1, Default::default);
+            self.lengths.resize_with(id + 1, Default::default);
         }
         self.added[id] = true;
         self.reports += 1;
-        let mut distinct: Vec<u32> = fingerprint.hashes.iter().map(|&h| key(h)).collect();
+        let keys: Box<[u32]> = fingerprint.hashes.iter().map(|&h| key(h)).collect();
+        let mut distinct = keys.to_vec();
         distinct.sort_unstable();
         distinct.dedup();
         for &k in &distinct {
             self.sketch.add(k);
         }
-        let sample = winnow(&fingerprint.hashes, self.options.window);
+        let sample = winnow(&keys, self.options.window);
         self.postings
             .extend(sample.iter().map(|&k| u64::from(k) << 32 | u64::from(id32)));
-        self.samples[id] = sample.into_boxed_slice();
+        self.lengths[id] = (0..keys.len())
+            .map(|i| fingerprint.lengths.get(i).map_or(0, |&n| n.min(255) as u8))
+            .collect();
+        self.keys[id] = keys;
         self.sorted = false;
     }
 
@@ -519,7 +547,11 @@ impl CopyIndex {
 
     /// Whether a sentence hash is boilerplate in this batch.
     pub fn is_boilerplate(&self, hash: u64) -> bool {
-        self.sketch.count(key(hash)) >= self.boilerplate_threshold()
+        self.is_boilerplate_key(key(hash))
+    }
+
+    fn is_boilerplate_key(&self, k: u32) -> bool {
+        self.sketch.count(k) >= self.boilerplate_threshold()
     }
 
     /// Sort the inverted index (done by [`CopyIndex::candidates`] when needed).
@@ -536,16 +568,18 @@ impl CopyIndex {
         &self.postings[lo..hi]
     }
 
-    /// Pairs of reports to verify, sorted, each once.
+    /// Pairs of reports to verify, sorted, each once: reports sharing at least
+    /// `min_shared_samples` sampled non-boilerplate sentences, each report's
+    /// `max_candidates` best partners.
     pub fn candidates(&mut self) -> Vec<Candidate> {
         self.build();
         let threshold = self.boilerplate_threshold();
         let o = &self.options;
-        let mut found: Vec<Candidate> = (0..self.samples.len())
+        let mut found: Vec<Candidate> = (0..self.keys.len())
             .into_par_iter()
             .map_init(HashMap::<u32, u32>::new, |counts, i| {
                 counts.clear();
-                for &k in self.samples[i].iter() {
+                for k in winnow(&self.keys[i], o.window) {
                     if self.sketch.count(k) >= threshold {
                         continue;
                     }
@@ -583,9 +617,10 @@ impl CopyIndex {
     }
 
     /// Find, verify and report copying in the batch. `paths[id]` names report `id`; `load(id)`
-    /// gives report `id` again (re-read and parsed; `None` if it can no longer be read). Returns
-    /// one entry per path: `Some` for every report added to the index, `None` for the others.
-    /// The result is the same whatever the number of threads.
+    /// gives report `id` again (re-read and parsed; `None` if it can no longer be read). Each
+    /// report is loaded at most once. Returns one entry per path: `Some` for every report added
+    /// to the index, `None` for the others. The result is the same whatever the number of
+    /// threads.
     pub fn detect<F>(&mut self, paths: &[String], load: F) -> Vec<Option<Copying>>
     where
         F: Fn(usize) -> Option<Report> + Sync,
@@ -605,58 +640,129 @@ impl CopyIndex {
     where
         F: Fn(usize) -> Option<Report> + Sync,
     {
-        let pairs = self.verify(candidates, &load);
-        self.assemble(paths, pairs)
+        let accepted = self.accept(candidates);
+        let partners = self.partners(&accepted);
+        let verified = self.verify(&partners, &load);
+        self.assemble(paths, verified)
     }
 
-    /// Heap bytes the index holds (sketch, samples, inverted index), for memory budgets.
+    /// Heap bytes the index holds (sketch, keys, inverted index), for memory budgets.
     pub fn heap_bytes(&self) -> usize {
+        let boxes = std::mem::size_of::<Box<[u32]>>();
         let sketch = self
             .sketch
             .rows
             .iter()
             .map(|r| r.capacity() * 2)
             .sum::<usize>();
-        let samples = self.samples.capacity() * std::mem::size_of::<Box<[u32]>>()
-            + self.samples.iter().map(|s| s.len() * 4).sum::<usize>();
-        sketch + samples + self.added.capacity() + self.postings.capacity() * 8
+        let keys =
+            self.keys.capacity() * boxes + self.keys.iter().map(|k| k.len() * 4).sum::<usize>();
+        let lengths =
+            self.lengths.capacity() * boxes + self.lengths.iter().map(|k| k.len()).sum::<usize>();
+        sketch + keys + lengths + self.added.capacity() + self.postings.capacity() * 8
     }
 
-    /// Exact verification of candidates, grouped by the first report so that it is loaded once.
-    fn verify<F>(&self, candidates: &[Candidate], load: &F) -> Vec<Verified>
+    /// The sentences of `x` (non-boilerplate) whose key `y` has: (count, chars).
+    fn overlap(&self, x: usize, sorted_y: &[u32]) -> (usize, usize) {
+        let mut n = 0;
+        let mut chars = 0;
+        for (&k, &len) in self.keys[x].iter().zip(self.lengths[x].iter()) {
+            if sorted_y.binary_search(&k).is_ok() && !self.is_boilerplate_key(k) {
+                n += 1;
+                chars += usize::from(len);
+            }
+        }
+        (n, chars)
+    }
+
+    /// Candidates that share enough on their keys: a first, in-memory verification.
+    fn accept(&self, candidates: &[Candidate]) -> Vec<Accepted> {
+        let o = &self.options;
+        let total = |x: usize| self.lengths[x].iter().map(|&n| n as usize).sum::<usize>();
+        candidates
+            .par_iter()
+            .filter_map(|c| {
+                let sorted = |x: usize| {
+                    let mut k = self.keys.get(x)?.to_vec();
+                    k.sort_unstable();
+                    Some(k)
+                };
+                let (ka, kb) = (sorted(c.a)?, sorted(c.b)?);
+                let (na, ca) = self.overlap(c.a, &kb);
+                let (nb, cb) = self.overlap(c.b, &ka);
+                let enough = |n: usize, chars: usize| n >= o.min_sentences && chars >= o.min_chars;
+                (enough(na, ca) || enough(nb, cb)).then(|| Accepted {
+                    a: c.a as u32,
+                    b: c.b as u32,
+                    share_a: ca as f64 / total(c.a).max(1) as f64,
+                    share_b: cb as f64 / total(c.b).max(1) as f64,
+                })
+            })
+            .collect()
+    }
+
+    /// Each report's partners, the largest estimated share first: `(id, partners)`, by id.
+    fn partners(&self, accepted: &[Accepted]) -> Vec<(usize, Vec<u32>)> {
+        let mut by_report: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
+        for p in accepted {
+            by_report.entry(p.a).or_default().push((p.b, p.share_a));
+            by_report.entry(p.b).or_default().push((p.a, p.share_b));
+        }
+        let mut out: Vec<(usize, Vec<u32>)> = by_report
+            .into_iter()
+            .map(|(id, mut ps)| {
+                ps.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                (id as usize, ps.into_iter().map(|(q, _)| q).collect())
+            })
+            .collect();
+        out.sort_unstable_by_key(|(id, _)| *id);
+        out
+    }
+
+    /// Exact verification: every report with partners is loaded once and compared with its
+    /// partners' keys; passages are listed for its first `max_pairs` partners.
+    fn verify<F>(&self, partners: &[(usize, Vec<u32>)], load: &F) -> Vec<Verified>
     where
         F: Fn(usize) -> Option<Report> + Sync,
     {
         let o = &self.options;
-        let boilerplate = |h: u64| self.is_boilerplate(h);
-        let mut out: Vec<Verified> = candidates
-            .par_chunk_by(|x, y| x.a == y.a)
-            .flat_map_iter(|group| {
-                let a = load(group[0].a).map(|r| Loaded::new(r, o));
-                group
-                    .iter()
-                    .filter_map(|c| {
-                        let a = a.as_ref()?;
-                        let b = Loaded::new(load(c.b)?, o);
-                        let va = compare(a, &b, o, &boilerplate, None);
-                        let vb = compare(&b, a, o, &boilerplate, None);
-                        let enough = |v: &View| {
-                            v.matched.len() >= o.min_sentences && v.matched_chars >= o.min_chars
-                        };
-                        (enough(&va) || enough(&vb)).then_some(Verified {
-                            a: c.a,
-                            b: c.b,
-                            views: [va, vb],
-                        })
-                    })
-                    .collect::<Vec<_>>()
+        let boilerplate = |k: u32| self.is_boilerplate_key(k);
+        partners
+            .par_iter()
+            .filter_map(|(id, ps)| {
+                let x = Loaded::new(load(*id)?, o);
+                let mut matched: Vec<(u32, u32)> = Vec::new();
+                let mut pairs = Vec::new();
+                for (rank, &q) in ps.iter().enumerate() {
+                    let y = KeyTarget::new(self.keys.get(q as usize)?);
+                    let listed = rank < o.max_pairs;
+                    let view = compare(&x, &y, o, &boilerplate, None, listed);
+                    if view.matched.is_empty() {
+                        continue;
+                    }
+                    if listed {
+                        let share = ratio(view.matched_chars as u64, view.total_chars);
+                        pairs.push((q as usize, share, view.passages));
+                    }
+                    matched.extend(view.matched);
+                }
+                matched.sort_unstable();
+                matched.dedup();
+                let shared: u64 = matched.iter().map(|&(_, c)| u64::from(c)).sum();
+                let total: u64 = x.sentences.iter().map(|s| u64::from(s.chars)).sum();
+                Some(Verified {
+                    id: *id,
+                    lines: (0..x.sentences.len() as u32)
+                        .map(|i| x.line(i) as u32)
+                        .collect(),
+                    share: ratio(shared, total),
+                    pairs,
+                })
             })
-            .collect();
-        out.sort_by_key(|v| (v.a, v.b));
-        out
+            .collect()
     }
 
-    fn assemble(&self, paths: &[String], pairs: Vec<Verified>) -> Vec<Option<Copying>> {
+    fn assemble(&self, paths: &[String], verified: Vec<Verified>) -> Vec<Option<Copying>> {
         let mut out: Vec<Option<Copying>> = (0..paths.len())
             .map(|id| {
                 self.added
@@ -666,43 +772,37 @@ impl CopyIndex {
                     .then(Copying::default)
             })
             .collect();
-        // Per report: the union of its shared sentences (index, chars) and its length.
-        let mut shared: HashMap<usize, (Vec<(u32, u32)>, u64)> = HashMap::new();
+        let lines: HashMap<usize, &[u32]> = verified.iter().map(|v| (v.id, &v.lines[..])).collect();
         let path = |id: usize| paths.get(id).cloned().unwrap_or_default();
-        for v in pairs {
-            let [va, vb] = v.views;
-            for (me, other, view) in [(v.a, v.b, va), (v.b, v.a, vb)] {
-                let Some(Some(copying)) = out.get_mut(me) else {
-                    continue;
-                };
-                if view.matched.is_empty() {
-                    continue;
-                }
+        for v in &verified {
+            let Some(Some(copying)) = out.get_mut(v.id) else {
+                continue;
+            };
+            copying.share = v.share;
+            for (q, share, passages) in &v.pairs {
+                // `with_line` holds the partner's sentence index until now; 0 when the
+                // partner could not be read again.
+                let with_lines = lines.get(q);
+                let passages = passages
+                    .iter()
+                    .map(|p| Passage {
+                        with_line: with_lines
+                            .and_then(|l| l.get(p.with_line))
+                            .map_or(0, |&l| l as usize),
+                        ..p.clone()
+                    })
+                    .collect();
                 copying.pairs.push(CopyPair {
-                    with: path(other),
-                    share: ratio(view.matched_chars as u64, view.total_chars),
-                    passages: view.passages,
+                    with: path(*q),
+                    share: *share,
+                    passages,
                 });
-                let entry = shared.entry(me).or_default();
-                entry.0.extend(view.matched);
-                entry.1 = view.total_chars;
             }
-        }
-        for (id, (mut sentences, total)) in shared {
-            sentences.sort_unstable();
-            sentences.dedup();
-            let chars: u64 = sentences.iter().map(|&(_, c)| u64::from(c)).sum();
-            if let Some(Some(copying)) = out.get_mut(id) {
-                copying.share = ratio(chars, total);
-            }
-        }
-        for copying in out.iter_mut().flatten() {
             copying.pairs.sort_by(|x, y| {
                 y.share
                     .total_cmp(&x.share)
                     .then_with(|| x.with.cmp(&y.with))
             });
-            copying.pairs.truncate(self.options.max_pairs);
         }
         out
     }
@@ -715,44 +815,40 @@ fn ratio(part: u64, whole: u64) -> f64 {
     ((part as f64 / whole as f64).min(1.0) * 1000.0).round() / 1000.0
 }
 
-/// A pair that passed verification, seen from each side.
-struct Verified {
-    a: usize,
-    b: usize,
-    views: [View; 2],
+/// The other side of a comparison: a report's sentences by key, and where each one is.
+trait Target {
+    fn len(&self) -> usize;
+    fn key_at(&self, i: u32) -> Option<u32>;
+    /// The first sentence with this key.
+    fn find(&self, k: u32) -> Option<u32>;
+    /// Whether two sentences are in one paragraph (unknown: yes).
+    fn same_block(&self, i: u32, j: u32) -> bool;
+    /// What `with_line` records of a sentence: its line, or its index to be resolved later.
+    fn locate(&self, i: u32) -> usize;
 }
 
-/// A report re-derived for verification: its sentences and a lookup by hash.
+/// A report re-derived for verification: its sentences and a lookup by key.
 struct Loaded {
     report: Report,
     sentences: Vec<Sentence>,
-    /// `(hash, sentence index)`, sorted.
-    by_hash: Vec<(u64, u32)>,
+    /// `(key, sentence index)`, sorted.
+    by_key: Vec<(u32, u32)>,
 }
 
 impl Loaded {
     fn new(report: Report, options: &Options) -> Loaded {
         let sentences = sentences(&report, options.min_sentence_chars);
-        let mut by_hash: Vec<(u64, u32)> = sentences
+        let mut by_key: Vec<(u32, u32)> = sentences
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.hash, i as u32))
+            .map(|(i, s)| (key(s.hash), i as u32))
             .collect();
-        by_hash.sort_unstable();
+        by_key.sort_unstable();
         Loaded {
             report,
             sentences,
-            by_hash,
+            by_key,
         }
-    }
-
-    /// The first sentence with this hash.
-    fn find(&self, hash: u64) -> Option<u32> {
-        let i = self.by_hash.partition_point(|&(h, _)| h < hash);
-        self.by_hash
-            .get(i)
-            .filter(|&&(h, _)| h == hash)
-            .map(|&(_, s)| s)
     }
 
     fn line(&self, sentence: u32) -> usize {
@@ -767,6 +863,66 @@ impl Loaded {
     }
 }
 
+fn find_sorted(by_key: &[(u32, u32)], k: u32) -> Option<u32> {
+    let i = by_key.partition_point(|&(h, _)| h < k);
+    by_key.get(i).filter(|&&(h, _)| h == k).map(|&(_, s)| s)
+}
+
+impl Target for Loaded {
+    fn len(&self) -> usize {
+        self.sentences.len()
+    }
+    fn key_at(&self, i: u32) -> Option<u32> {
+        self.sentences.get(i as usize).map(|s| key(s.hash))
+    }
+    fn find(&self, k: u32) -> Option<u32> {
+        find_sorted(&self.by_key, k)
+    }
+    fn same_block(&self, i: u32, j: u32) -> bool {
+        let b = |i: u32| self.sentences.get(i as usize).map(|s| s.block);
+        b(i) == b(j)
+    }
+    fn locate(&self, i: u32) -> usize {
+        self.line(i)
+    }
+}
+
+/// A partner known only by its keys in the index: `with_line` is resolved when it is loaded.
+struct KeyTarget<'a> {
+    keys: &'a [u32],
+    by_key: Vec<(u32, u32)>,
+}
+
+impl KeyTarget<'_> {
+    fn new(keys: &[u32]) -> KeyTarget<'_> {
+        let mut by_key: Vec<(u32, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, i as u32))
+            .collect();
+        by_key.sort_unstable();
+        KeyTarget { keys, by_key }
+    }
+}
+
+impl Target for KeyTarget<'_> {
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+    fn key_at(&self, i: u32) -> Option<u32> {
+        self.keys.get(i as usize).copied()
+    }
+    fn find(&self, k: u32) -> Option<u32> {
+        find_sorted(&self.by_key, k)
+    }
+    fn same_block(&self, _: u32, _: u32) -> bool {
+        true
+    }
+    fn locate(&self, i: u32) -> usize {
+        i as usize
+    }
+}
+
 /// One side of a comparison: what of `x` is found in `y`.
 #[derive(Debug, Default)]
 struct View {
@@ -778,14 +934,16 @@ struct View {
     passages: Vec<Passage>,
 }
 
-/// The sentences of `x` (those in `blocks`, when given) found in `y`, as passages: runs of
-/// consecutive shared sentences, continuing in `y` where the run continues there.
+/// The sentences of `x` (those in `blocks`, when given) found in `y`, and — when `list` — the
+/// passages they form: runs of shared sentences of one paragraph, continuing in `y` where the
+/// run continues there.
 fn compare(
     x: &Loaded,
-    y: &Loaded,
+    y: &dyn Target,
     options: &Options,
-    boilerplate: &dyn Fn(u64) -> bool,
+    boilerplate: &dyn Fn(u32) -> bool,
     blocks: Option<&[usize]>,
+    list: bool,
 ) -> View {
     let mut view = View::default();
     // The `y` sentence the previous `x` sentence matched, when it did.
@@ -799,34 +957,34 @@ fn compare(
             continue;
         }
         view.total_chars += u64::from(s.chars);
-        if boilerplate(s.hash) {
+        let sk = key(s.hash);
+        if boilerplate(sk) {
             previous = None;
             continue;
         }
-        let next_in_y = previous.map(|p| p + 1).filter(|&p| {
-            y.sentences
-                .get(p as usize)
-                .is_some_and(|t| t.hash == s.hash)
-        });
+        let next_in_y = previous
+            .map(|p| p + 1)
+            .filter(|&p| (p as usize) < y.len() && y.key_at(p) == Some(sk));
         // A passage is one paragraph on each side, so that its lines say where it is.
         let same_blocks = next_in_y.is_some_and(|p| {
-            k > 0
-                && x.sentences[k - 1].block == s.block
-                && y.sentences[p as usize - 1].block == y.sentences[p as usize].block
+            k > 0 && x.sentences[k - 1].block == s.block && y.same_block(p - 1, p)
         });
-        let Some(at) = next_in_y.or_else(|| y.find(s.hash)) else {
+        let Some(at) = next_in_y.or_else(|| y.find(sk)) else {
             previous = None;
             continue;
         };
         view.matched.push((k as u32, s.chars));
         view.matched_chars += s.chars as usize;
         previous = Some(at);
+        if !list {
+            continue;
+        }
         if !same_blocks {
             listed = view.passages.len() < options.max_passages;
             if listed {
                 view.passages.push(Passage {
                     line: x.line(k as u32),
-                    with_line: y.line(at),
+                    with_line: y.locate(at),
                     text: String::new(),
                 });
             }
@@ -867,12 +1025,12 @@ pub fn compare_years(
     let parts = eval::find_sections(current, pack);
     let x = Loaded::new(current.clone(), &options);
     let y = Loaded::new(previous.clone(), &options);
-    let is_boilerplate = |h: u64| boilerplate.is_some_and(|i| i.is_boilerplate(h));
-    let whole = compare(&x, &y, &options, &is_boilerplate, None);
+    let is_boilerplate = |k: u32| boilerplate.is_some_and(|i| i.is_boilerplate_key(k));
+    let whole = compare(&x, &y, &options, &is_boilerplate, None, false);
     let by_part = parts
         .into_iter()
         .map(|(id, part)| {
-            let v = compare(&x, &y, &options, &is_boilerplate, Some(&part.blocks));
+            let v = compare(&x, &y, &options, &is_boilerplate, Some(&part.blocks), true);
             PartRepeat {
                 part: id.to_string(),
                 share: ratio(v.matched_chars as u64, v.total_chars),
@@ -973,15 +1131,15 @@ mod tests {
 
     #[test]
     fn winnowing_picks_from_every_window() {
-        let hashes: Vec<u64> = (0..100u64)
-            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        let keys: Vec<u32> = (0..100u64)
+            .map(|i| key(i.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
             .collect();
-        let sample = winnow(&hashes, 5);
-        for w in hashes.windows(5) {
-            assert!(w.iter().any(|h| sample.binary_search(&key(*h)).is_ok()));
+        let sample = winnow(&keys, 5);
+        for w in keys.windows(5) {
+            assert!(w.iter().any(|k| sample.binary_search(k).is_ok()));
         }
         assert!(sample.len() < 60, "{}", sample.len());
-        assert_eq!(winnow(&hashes[..3], 5).len(), 3);
+        assert_eq!(winnow(&keys[..3], 5).len(), 3);
         assert!(winnow(&[], 5).is_empty());
     }
 
@@ -1003,8 +1161,8 @@ mod tests {
         let common = 42u64 << 32 | 7;
         for id in 0..6 {
             let fp = Fingerprint {
-                chars: 20,
                 hashes: vec![common, (id as u64 + 100) << 32],
+                lengths: vec![20, 20],
             };
             index.add(id, &fp);
         }
