@@ -109,8 +109,8 @@ impl Default for Options {
             max_candidates: 20,
             min_sentences: 2,
             min_chars: 60,
-            max_pairs: 20,
-            max_passages: 20,
+            max_pairs: 5,
+            max_passages: 8,
             passage_chars: 80,
         }
     }
@@ -772,29 +772,29 @@ impl CopyIndex {
                     .then(Copying::default)
             })
             .collect();
-        let lines: HashMap<usize, &[u32]> = verified.iter().map(|v| (v.id, &v.lines[..])).collect();
+        let mut verified = verified;
+        let lines: HashMap<usize, Box<[u32]>> = verified
+            .iter_mut()
+            .map(|v| (v.id, std::mem::take(&mut v.lines)))
+            .collect();
         let path = |id: usize| paths.get(id).cloned().unwrap_or_default();
-        for v in &verified {
+        for v in verified {
             let Some(Some(copying)) = out.get_mut(v.id) else {
                 continue;
             };
             copying.share = v.share;
-            for (q, share, passages) in &v.pairs {
+            for (q, share, mut passages) in v.pairs {
                 // `with_line` holds the partner's sentence index until now; 0 when the
                 // partner could not be read again.
-                let with_lines = lines.get(q);
-                let passages = passages
-                    .iter()
-                    .map(|p| Passage {
-                        with_line: with_lines
-                            .and_then(|l| l.get(p.with_line))
-                            .map_or(0, |&l| l as usize),
-                        ..p.clone()
-                    })
-                    .collect();
+                let with_lines = lines.get(&q);
+                for p in &mut passages {
+                    p.with_line = with_lines
+                        .and_then(|l| l.get(p.with_line))
+                        .map_or(0, |&l| l as usize);
+                }
                 copying.pairs.push(CopyPair {
-                    with: path(*q),
-                    share: *share,
+                    with: path(q),
+                    share,
                     passages,
                 });
             }
