@@ -291,3 +291,55 @@ fn pasted_passages_are_found() {
     assert!(long_missed.is_empty(), "{long_missed:?}");
     assert!(found * 10 >= tried * 8, "{found} of {tried}");
 }
+
+#[test]
+fn each_report_is_read_again_at_most_once() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let paths = files(&["townships", "years", "boilerplate"]);
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let mut index = CopyIndex::new(Options::default());
+    for (id, p) in paths.iter().enumerate() {
+        index.add(id, &copying::fingerprint(&parse(p)));
+    }
+    let loads: Vec<AtomicUsize> = paths.iter().map(|_| AtomicUsize::new(0)).collect();
+    let out = index.detect(&names, |id| {
+        loads[id].fetch_add(1, Ordering::Relaxed);
+        paths.get(id).map(|p| parse(p))
+    });
+    let loads: Vec<usize> = loads.into_iter().map(AtomicUsize::into_inner).collect();
+    assert!(loads.iter().all(|&n| n <= 1), "{loads:?}");
+    // Only the four reports with copying are read again.
+    assert_eq!(loads.iter().sum::<usize>(), 4);
+    assert_eq!(
+        out.iter().flatten().filter(|c| !c.pairs.is_empty()).count(),
+        4
+    );
+}
+
+#[test]
+fn a_report_that_cannot_be_read_again_leaves_its_partner_without_lines() {
+    let paths = files(&["townships"]);
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let mut index = CopyIndex::new(Options::default());
+    for (id, p) in paths.iter().enumerate() {
+        index.add(id, &copying::fingerprint(&parse(p)));
+    }
+    // Report 0 is gone between the passes.
+    let out = index.detect(&names, |id| (id == 1).then(|| parse(&paths[1])));
+    assert_eq!(out[0], Some(Copying::default()));
+    let other = out[1].as_ref().unwrap();
+    assert_eq!(other.pairs.len(), 1);
+    assert!(other.pairs[0].passages.iter().all(|p| p.with_line == 0));
+    assert!(other.share > 0.4);
+}
+
+#[test]
+fn reports_not_added_get_no_copying_object() {
+    let paths = files(&["townships"]);
+    let mut index = CopyIndex::new(Options::default());
+    index.add(1, &copying::fingerprint(&parse(&paths[1])));
+    let out = index.detect(&["a".into(), "b".into(), "c".into()], |id| {
+        paths.get(id).map(|p| parse(p))
+    });
+    assert_eq!(out, vec![None, Some(Copying::default()), None]);
+}
