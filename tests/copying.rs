@@ -343,3 +343,53 @@ fn reports_not_added_get_no_copying_object() {
     });
     assert_eq!(out, vec![None, Some(Copying::default()), None]);
 }
+
+mod arbitrary_text {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Characters that exercise every branch of sentence cutting and normalisation.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("。".to_string()),
+                Just("；".to_string()),
+                Just("\n".to_string()),
+                Just("“".to_string()),
+                Just("”".to_string()),
+                Just("《".to_string()),
+                Just("》".to_string()),
+                Just("一、".to_string()),
+                Just("（二）".to_string()),
+                Just("青岚镇".to_string()),
+                Just("存在的不足".to_string()),
+                Just("2024年工作安排".to_string()),
+                "[\\u{4e00}-\\u{4e80}]{1,20}",
+                "[0-9a-zA-Z%.,]{1,5}",
+                any::<char>().prop_map(String::from),
+            ],
+            0..80,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        #[test]
+        fn copy_detection_never_panics(a in text(), b in text()) {
+            let texts = [a.clone(), b.clone(), format!("{a}\n{b}")];
+            let mut index = CopyIndex::new(Options::default());
+            for (id, t) in texts.iter().enumerate() {
+                index.add(id, &copying::fingerprint(&Report::parse(t)));
+            }
+            let names = vec!["a".to_string(), "b".to_string(), "ab".to_string()];
+            let out = index.detect(&names, |id| texts.get(id).map(|t| Report::parse(t)));
+            prop_assert_eq!(out.len(), 3);
+            for c in out.iter().flatten() {
+                prop_assert!((0.0..=1.0).contains(&c.share));
+            }
+            let y = copying::compare_years(&Report::parse(&a), &Report::parse(&b), &pack(), None);
+            prop_assert!((0.0..=1.0).contains(&y.share));
+        }
+    }
+}
