@@ -114,7 +114,11 @@ fn main() {
         loads.into_inner(),
         pairs,
         flagged.len(),
-        flagged.iter().sum::<f64>() / flagged.len().max(1) as f64,
+        if flagged.is_empty() {
+            0.0
+        } else {
+            flagged.iter().sum::<f64>() / flagged.len() as f64
+        },
         result_bytes as f64 / 1e6
     );
     if std::env::var_os("COPYING_JSON").is_some() {
