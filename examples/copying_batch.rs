@@ -40,8 +40,8 @@ fn options_from_env() -> Options {
     if let Some(v) = var("MAX_CANDIDATES").and_then(|v| v.parse().ok()) {
         o.max_candidates = v;
     }
-    if let Some(v) = var("WINDOW").and_then(|v| v.parse().ok()) {
-        o.window = v;
+    if let Some(v) = var("SAMPLE_ONE_IN").and_then(|v| v.parse().ok()) {
+        o.sample_one_in = v;
     }
     println!("options: {o:?}");
     o
