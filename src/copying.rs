@@ -38,14 +38,16 @@
 //! boilerplate early; with 2 × 2²¹ counters the overestimate at 100,000 reports is a few
 //! reports, far below the threshold of 200.
 //!
-//! **Candidates, then exact verification.** Two reports are candidates when they share at
-//! least [`Options::min_shared_samples`] non-boilerplate sampled hashes; each report keeps its
-//! [`Options::max_candidates`] best partners, so the work is bounded however much a batch
-//! shares. Candidates are verified exactly by re-deriving both reports' full sentence lists
-//! from the reports (the caller's `load` closure re-reads a file; a batch cannot keep 100,000
-//! texts in memory): shared passages are runs of matching sentences, with line numbers on
-//! both sides; a pair is reported when one side has at least [`Options::min_sentences`]
-//! shared sentences and [`Options::min_chars`] shared normalised characters.
+//! **Candidates, then verification on keys, then on the text.** Two reports are candidates
+//! when they share at least [`Options::min_shared_samples`] indexed non-boilerplate sentences;
+//! each report keeps its [`Options::max_candidates`] best partners, so the work is bounded
+//! however much a batch shares. The index keeps every report's sentence keys (4 bytes a
+//! sentence), so candidates are first checked in memory: a pair stays when one side shares at
+//! least [`Options::min_sentences`] sentences and [`Options::min_chars`] normalised
+//! characters. Only then are reports re-read — each report with a partner once, through the
+//! caller's `load` closure (a batch cannot keep 100,000 texts in memory) — for the exact
+//! shares, the passages (runs of shared sentences within a paragraph) with their line numbers
+//! on both sides, and the text as written.
 //!
 //! # Use in a two-pass batch
 //!
@@ -69,6 +71,7 @@ use crate::report::{BlockKind, Meta, Report};
 use crate::rules::Pack;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Tunable thresholds; [`Options::default`] holds the values `docs/copying.md` argues for.
@@ -138,6 +141,10 @@ pub struct Copying {
     pub share: f64,
     /// The reports it shares passages with, the largest share first.
     pub pairs: Vec<CopyPair>,
+    /// What it repeats of the same unit's report of the year before, when the batch (or the
+    /// `--against` set) has one: filled by the caller from [`compare_years`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_year: Option<YearOverYear>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -160,6 +167,8 @@ pub struct Passage {
 /// How much of a report repeats the same unit's report of the year before.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct YearOverYear {
+    /// Last year's report (its path).
+    pub with: String,
     /// Share (0–1) of this year's normalised text found in last year's report.
     pub share: f64,
     /// The same by part (the pack's section rules), in the pack's order.
@@ -736,7 +745,7 @@ impl CopyIndex {
         partners
             .par_iter()
             .filter_map(|(id, ps)| {
-                let x = Loaded::new(load(*id)?, o);
+                let x = Loaded::new(Cow::Owned(load(*id)?), o);
                 let mut matched: Vec<(u32, u32)> = Vec::new();
                 let mut pairs = Vec::new();
                 for (rank, &q) in ps.iter().enumerate() {
@@ -834,15 +843,15 @@ trait Target {
 }
 
 /// A report re-derived for verification: its sentences and a lookup by key.
-struct Loaded {
-    report: Report,
+struct Loaded<'r> {
+    report: Cow<'r, Report>,
     sentences: Vec<Sentence>,
     /// `(key, sentence index)`, sorted.
     by_key: Vec<(u32, u32)>,
 }
 
-impl Loaded {
-    fn new(report: Report, options: &Options) -> Loaded {
+impl<'r> Loaded<'r> {
+    fn new(report: Cow<'r, Report>, options: &Options) -> Loaded<'r> {
         let sentences = sentences(&report, options.min_sentence_chars);
         let mut by_key: Vec<(u32, u32)> = sentences
             .iter()
@@ -874,7 +883,7 @@ fn find_sorted(by_key: &[(u32, u32)], k: u32) -> Option<u32> {
     by_key.get(i).filter(|&&(h, _)| h == k).map(|&(_, s)| s)
 }
 
-impl Target for Loaded {
+impl Target for Loaded<'_> {
     fn len(&self) -> usize {
         self.sentences.len()
     }
@@ -1024,13 +1033,14 @@ fn compare(
 pub fn compare_years(
     current: &Report,
     previous: &Report,
+    previous_path: &str,
     pack: &Pack,
     boilerplate: Option<&CopyIndex>,
 ) -> YearOverYear {
     let options = boilerplate.map_or_else(Options::default, |i| i.options.clone());
     let parts = eval::find_sections(current, pack);
-    let x = Loaded::new(current.clone(), &options);
-    let y = Loaded::new(previous.clone(), &options);
+    let x = Loaded::new(Cow::Borrowed(current), &options);
+    let y = Loaded::new(Cow::Borrowed(previous), &options);
     let is_boilerplate = |k: u32| boilerplate.is_some_and(|i| i.is_boilerplate_key(k));
     let whole = compare(&x, &y, &options, &is_boilerplate, None, false);
     let by_part = parts
@@ -1045,6 +1055,7 @@ pub fn compare_years(
         })
         .collect();
     YearOverYear {
+        with: previous_path.to_string(),
         share: ratio(whole.matched_chars as u64, whole.total_chars),
         by_part,
     }

@@ -153,7 +153,8 @@ fn two_reports_quoting_the_same_regulation_are_not_a_pair() {
 fn unchanged_shortcomings_and_a_plan_copied_forward_show_by_part() {
     let current = parse(&fixture("years/chengxi-sfj-2023.txt"));
     let previous = parse(&fixture("years/chengxi-sfj-2022.txt"));
-    let y = copying::compare_years(&current, &previous, &pack(), None);
+    let y = copying::compare_years(&current, &previous, "chengxi-sfj-2022.txt", &pack(), None);
+    assert_eq!(y.with, "chengxi-sfj-2022.txt");
     let part = |id: &str| y.by_part.iter().find(|p| p.part == id).expect(id);
     assert!((0.4..=0.7).contains(&y.share), "{}", y.share);
     assert_eq!(part("shortcomings").share, 1.0);
@@ -389,7 +390,7 @@ mod arbitrary_text {
             for c in out.iter().flatten() {
                 prop_assert!((0.0..=1.0).contains(&c.share));
             }
-            let y = copying::compare_years(&Report::parse(&a), &Report::parse(&b), &pack(), None);
+            let y = copying::compare_years(&Report::parse(&a), &Report::parse(&b), "b", &pack(), None);
             prop_assert!((0.0..=1.0).contains(&y.share));
         }
     }
@@ -457,4 +458,37 @@ fn a_third_shared_in_scattered_paragraphs_is_found() {
         shares.push((sentences, all, found.share));
     }
     eprintln!("donor shares found: {shares:?}");
+}
+
+#[test]
+fn the_json_has_the_shape_of_the_contract() {
+    let paths = files(&["townships"]);
+    let out = detect(&paths);
+    let json = serde_json::to_value(&out[1]).unwrap();
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&json), ["pairs", "share"]);
+    let pair = &json["pairs"][0];
+    assert_eq!(keys(pair), ["passages", "share", "with"]);
+    assert_eq!(keys(&pair["passages"][0]), ["line", "text", "with_line"]);
+    assert!(json["share"].as_f64().unwrap() <= 1.0);
+
+    // With last year's report attached by the caller.
+    let mut c = out[1].clone();
+    c.previous_year = Some(copying::compare_years(
+        &parse(&fixture("years/chengxi-sfj-2023.txt")),
+        &parse(&fixture("years/chengxi-sfj-2022.txt")),
+        "chengxi-sfj-2022.txt",
+        &pack(),
+        None,
+    ));
+    let json = serde_json::to_value(&c).unwrap();
+    assert_eq!(keys(&json["previous_year"]), ["by_part", "share", "with"]);
+    assert_eq!(
+        keys(&json["previous_year"]["by_part"][0]),
+        ["part", "passages", "share"]
+    );
 }
