@@ -209,7 +209,9 @@ const QUOTES: &[(char, char)] = &[
     ('"', '"'),
 ];
 /// Suffixes of place and office names: the two characters before one are a name stem.
-const NAME_SUFFIXES: &[char] = &['省', '市', '县', '区', '镇', '乡', '旗', '州', '村', '局'];
+const NAME_SUFFIXES: &[char] = &[
+    '省', '市', '县', '区', '镇', '乡', '旗', '州', '村', '局', '街',
+];
 /// Characters that do not belong to a name stem (`全县`, `我镇`, `各村`, `政府在县委`).
 const STEM_STOP: &[char] = &[
     '全', '本', '我', '各', '该', '在', '于', '和', '及', '与', '等', '个', '级', '两', '城', '府',
@@ -1128,6 +1130,16 @@ mod tests {
         let (fa, fb) = (fingerprint(&a), fingerprint(&b));
         assert_eq!(fa.hashes.len(), 1);
         assert_eq!(fa.hashes, fb.hashes);
+    }
+
+    #[test]
+    fn names_of_streets_and_offices_are_masked_too() {
+        let a = report("鹭江街道综合执法队联合澄溪县司法局开展了违法建设专项整治行动。");
+        let b = report("岚山街道综合执法队联合柘林县司法局开展了违法建设专项整治行动。");
+        assert_eq!(fingerprint(&a).hashes, fingerprint(&b).hashes);
+        // …but not the words around them: 全县 and 各村 keep their first character.
+        let c = report("全县各村综合执法队联合县司法局开展了违法建设专项整治行动。");
+        assert_ne!(fingerprint(&a).hashes, fingerprint(&c).hashes);
     }
 
     #[test]
