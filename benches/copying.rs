@@ -52,29 +52,29 @@ fn fingerprint(bencher: Bencher) {
 fn synthetic(n: usize) -> Vec<Fingerprint> {
     let lengths: Vec<usize> = REPORTS
         .iter()
-        .map(|r| copying::fingerprint(r).hashes.len().max(9))
+        .map(|r| copying::fingerprint(r).len().max(9))
         .collect();
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     let mut next = move || {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        state
+        (state >> 32) as u32
     };
     let mut out: Vec<Fingerprint> = Vec::with_capacity(n);
     for i in 0..n {
         let len = lengths[i % lengths.len()];
-        let mut hashes: Vec<u64> = (0..len).map(|_| next()).collect();
-        hashes[..3].copy_from_slice(&[1 << 40, 2 << 40, 3 << 40]);
+        let mut keys: Vec<u32> = (0..len).map(|_| next()).collect();
+        keys[..3].copy_from_slice(&[1, 2, 3]);
         if i % 2 == 1 {
-            let before = &out[i - 1].hashes;
+            let before = &out[i - 1].keys;
             let run = before.len() / 3;
-            let to = len.min(3 + run).min(3 + before.len() - 3);
-            hashes[3..to].copy_from_slice(&before[3..to]);
+            let to = len.min(3 + run).min(before.len());
+            keys[3..to].copy_from_slice(&before[3..to]);
         }
         out.push(Fingerprint {
-            lengths: vec![30; len],
-            hashes,
+            lengths: vec![30; len].into(),
+            keys: keys.into(),
         });
     }
     out
@@ -84,13 +84,16 @@ fn synthetic(n: usize) -> Vec<Fingerprint> {
 #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 3)]
 fn index_and_candidates(bencher: Bencher, n: usize) {
     let fps = synthetic(n);
-    bencher.counter(ItemsCount::new(n)).bench(|| {
-        let mut index = CopyIndex::new(Options::default());
-        for (id, fp) in fps.iter().enumerate() {
-            index.add(id, fp);
-        }
-        index.candidates()
-    });
+    bencher
+        .counter(ItemsCount::new(n))
+        .with_inputs(|| fps.clone())
+        .bench_local_values(|fps| {
+            let mut index = CopyIndex::new(Options::default());
+            for (id, fp) in fps.into_iter().enumerate() {
+                index.add(id, fp);
+            }
+            index.candidates()
+        });
 }
 
 /// The whole detection on the samples plus a copy of each with another sample's paragraphs
@@ -113,24 +116,30 @@ fn detect_samples(bencher: Bencher) {
         .iter()
         .map(|t| copying::fingerprint(&Report::parse(t)))
         .collect();
-    bencher.counter(ItemsCount::new(batch.len())).bench(|| {
-        let mut index = CopyIndex::new(Options::default());
-        for (id, fp) in fps.iter().enumerate() {
-            index.add(id, fp);
-        }
-        index.detect(&paths, |id| batch.get(id).map(|t| Report::parse(t)))
-    });
+    bencher
+        .counter(ItemsCount::new(batch.len()))
+        .with_inputs(|| fps.clone())
+        .bench_local_values(|fps| {
+            let mut index = CopyIndex::new(Options::default());
+            for (id, fp) in fps.into_iter().enumerate() {
+                index.add(id, fp);
+            }
+            index.detect(&paths, |id| batch.get(id).map(|t| Report::parse(t)))
+        });
 }
 
 /// Adding `n` fingerprints to an index only (no candidates).
 #[divan::bench(args = [10_000, 100_000], sample_count = 3)]
 fn index_add(bencher: Bencher, n: usize) {
     let fps = synthetic(n);
-    bencher.counter(ItemsCount::new(n)).bench(|| {
-        let mut index = CopyIndex::new(Options::default());
-        for (id, fp) in fps.iter().enumerate() {
-            index.add(id, fp);
-        }
-        index
-    });
+    bencher
+        .counter(ItemsCount::new(n))
+        .with_inputs(|| fps.clone())
+        .bench_local_values(|fps| {
+            let mut index = CopyIndex::new(Options::default());
+            for (id, fp) in fps.into_iter().enumerate() {
+                index.add(id, fp);
+            }
+            index
+        });
 }

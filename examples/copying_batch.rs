@@ -64,9 +64,9 @@ fn main() {
             .par_iter()
             .map(|i| read(i).map(|r| copying::fingerprint(&r)))
             .collect();
-        for (k, fp) in fps.iter().enumerate() {
+        for (k, fp) in fps.into_iter().enumerate() {
             if let Some(fp) = fp {
-                sentences += fp.hashes.len();
+                sentences += fp.len();
                 index.add(c * CHUNK + k, fp);
             }
         }

@@ -59,7 +59,7 @@
 //! // Pass 1 (in the parallel audit): one fingerprint per report, added as it comes back.
 //! let mut index = CopyIndex::new(Options::default());
 //! for (id, text) in texts.iter().enumerate() {
-//!     index.add(id, &copying::fingerprint(&Report::parse(text)));
+//!     index.add(id, copying::fingerprint(&Report::parse(text)));
 //! }
 //! // Between the passes: candidates, verified by re-reading the reports.
 //! let copying = index.detect(&paths, |id| texts.get(id).map(|t| Report::parse(t)));
@@ -124,14 +124,26 @@ impl Default for Options {
     }
 }
 
-/// What copy detection keeps of a report after pass 1: its sentence hashes in order and
-/// their normalised lengths. Transient — 12 bytes a sentence; [`CopyIndex::add`] keeps 5.
+/// What copy detection keeps of a report: its sentences' keys in order and their lengths — 5
+/// bytes a sentence (350 bytes for a report of 70 sentences). [`CopyIndex::add`] takes it as
+/// it is (no copy), so a pipeline may hold every report's fingerprint until it builds the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fingerprint {
-    /// The hash of every counted sentence, in order.
-    pub hashes: Vec<u64>,
-    /// The normalised characters of each.
-    pub lengths: Vec<u32>,
+    /// The key of every counted sentence, in order: the high 32 bits of its 64-bit hash.
+    pub keys: Box<[u32]>,
+    /// The normalised characters of each, saturating at 255.
+    pub lengths: Box<[u8]>,
+}
+
+impl Fingerprint {
+    /// Counted sentences.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
 }
 
 /// A report's `copying` object in the JSON output.
@@ -357,8 +369,8 @@ pub fn fingerprint(report: &Report) -> Fingerprint {
 pub fn fingerprint_with(report: &Report, options: &Options) -> Fingerprint {
     let ss = sentences(report, options.min_sentence_chars);
     Fingerprint {
-        hashes: ss.iter().map(|s| s.hash).collect(),
-        lengths: ss.iter().map(|s| s.chars).collect(),
+        keys: ss.iter().map(|s| key(s.hash)).collect(),
+        lengths: ss.iter().map(|s| s.chars.min(255) as u8).collect(),
     }
 }
 
@@ -505,7 +517,7 @@ impl CopyIndex {
     /// Add report `id` (its index in the batch's paths; ids should be dense, since the index
     /// keeps a slot for every id up to the largest). A second fingerprint for the same id is
     /// ignored, and so are ids above `u32::MAX`.
-    pub fn add(&mut self, id: usize, fingerprint: &Fingerprint) {
+    pub fn add(&mut self, id: usize, fingerprint: Fingerprint) {
         let Ok(id32) = u32::try_from(id) else {
             return;
         };
@@ -519,7 +531,12 @@ impl CopyIndex {
         }
         self.added[id] = true;
         self.reports += 1;
-        let keys: Box<[u32]> = fingerprint.hashes.iter().map(|&h| key(h)).collect();
+        let Fingerprint { keys, mut lengths } = fingerprint;
+        if lengths.len() != keys.len() {
+            lengths = (0..keys.len())
+                .map(|i| lengths.get(i).copied().unwrap_or(0))
+                .collect();
+        }
         let mut distinct = keys.to_vec();
         distinct.sort_unstable();
         distinct.dedup();
@@ -529,9 +546,7 @@ impl CopyIndex {
         let sample = sample(&keys, self.options.sample_one_in);
         self.postings
             .extend(sample.iter().map(|&k| u64::from(k) << 32 | u64::from(id32)));
-        self.lengths[id] = (0..keys.len())
-            .map(|i| fingerprint.lengths.get(i).map_or(0, |&n| n.min(255) as u8))
-            .collect();
+        self.lengths[id] = lengths;
         self.keys[id] = keys;
         self.sorted = false;
     }
@@ -1128,18 +1143,18 @@ mod tests {
         let a = report("青岚镇全年共办理行政复议案件12件，调解纠纷300余起，群众满意度达到98%。");
         let b = report("栖梧镇全年共办理行政复议案件7件,调解纠纷45余起,群众满意度达到九十五％。");
         let (fa, fb) = (fingerprint(&a), fingerprint(&b));
-        assert_eq!(fa.hashes.len(), 1);
-        assert_eq!(fa.hashes, fb.hashes);
+        assert_eq!(fa.len(), 1);
+        assert_eq!(fa.keys, fb.keys);
     }
 
     #[test]
     fn names_of_streets_and_offices_are_masked_too() {
         let a = report("鹭江街道综合执法队联合澄溪县司法局开展了违法建设专项整治行动。");
         let b = report("岚山街道综合执法队联合柘林县司法局开展了违法建设专项整治行动。");
-        assert_eq!(fingerprint(&a).hashes, fingerprint(&b).hashes);
+        assert_eq!(fingerprint(&a).keys, fingerprint(&b).keys);
         // …but not the words around them: 全县 and 各村 keep their first character.
         let c = report("全县各村综合执法队联合县司法局开展了违法建设专项整治行动。");
-        assert_ne!(fingerprint(&a).hashes, fingerprint(&c).hashes);
+        assert_ne!(fingerprint(&a).keys, fingerprint(&c).keys);
     }
 
     #[test]
@@ -1148,14 +1163,14 @@ mod tests {
             "一、主要举措\n认真贯彻《法治政府建设与责任落实督察工作规定》。\
              严格落实“每年4月1日之前向社会公开法治政府建设年度报告”的要求。",
         );
-        assert!(fingerprint(&r).hashes.is_empty());
+        assert!(fingerprint(&r).is_empty());
     }
 
     #[test]
     fn a_different_sentence_hashes_differently() {
         let a = report("全镇共开展法治宣传活动十二场，发放宣传资料三千余份。");
         let b = report("全镇共开展行政执法检查十二场，发放整改通知三千余份。");
-        assert_ne!(fingerprint(&a).hashes, fingerprint(&b).hashes);
+        assert_ne!(fingerprint(&a).keys, fingerprint(&b).keys);
     }
 
     #[test]
@@ -1178,7 +1193,7 @@ mod tests {
         let mut index = CopyIndex::new(Options::default());
         assert_eq!(index.boilerplate_threshold(), 5);
         for id in 0..2_000 {
-            index.add(id, &Fingerprint::default());
+            index.add(id, Fingerprint::default());
         }
         assert_eq!(index.boilerplate_threshold(), 20);
         index.reports = 100_000;
@@ -1191,10 +1206,10 @@ mod tests {
         let common = 42u64 << 32 | 7;
         for id in 0..6 {
             let fp = Fingerprint {
-                hashes: vec![common, (id as u64 + 100) << 32],
-                lengths: vec![20, 20],
+                keys: vec![key(common), id as u32 + 100].into(),
+                lengths: vec![20, 20].into(),
             };
-            index.add(id, &fp);
+            index.add(id, fp);
         }
         assert!(index.is_boilerplate(common));
         assert!(!index.is_boilerplate(100 << 32));
@@ -1248,9 +1263,9 @@ mod tests {
             let r = Report::parse(text);
             let fp = fingerprint(&r);
             let mut index = CopyIndex::new(Options::default());
-            index.add(0, &fp);
-            index.add(0, &fp);
-            index.add(usize::MAX, &fp);
+            index.add(0, fp.clone());
+            index.add(0, fp.clone());
+            index.add(usize::MAX, fp);
             let out = index.detect(&["a".into()], |_| Some(Report::parse(text)));
             assert_eq!(out.len(), 1);
         }
