@@ -1078,6 +1078,38 @@ pub fn compare_years(
     }
 }
 
+/// [`compare_years`] for every pair [`pair_years`] found, in parallel: `(index in current,
+/// what it repeats of its year before)`, in the order of `pairs`. `load_current(i)` and
+/// `load_earlier(j)` read the reports again; `pack(i)` is the pack report `i` was audited
+/// with. A pair either side of which cannot be read is left out. Attach the results with
+/// `copying[i].previous_year = Some(yoy)`.
+pub fn previous_years<'p, C, E, P>(
+    pairs: &[(usize, usize)],
+    earlier_paths: &[String],
+    load_current: C,
+    load_earlier: E,
+    pack: P,
+    boilerplate: Option<&CopyIndex>,
+) -> Vec<(usize, YearOverYear)>
+where
+    C: Fn(usize) -> Option<Report> + Sync,
+    E: Fn(usize) -> Option<Report> + Sync,
+    P: Fn(usize) -> &'p Pack + Sync,
+{
+    pairs
+        .par_iter()
+        .filter_map(|&(i, j)| {
+            let current = load_current(i)?;
+            let earlier = load_earlier(j)?;
+            let path = earlier_paths.get(j).map_or("", String::as_str);
+            Some((
+                i,
+                compare_years(&current, &earlier, path, pack(i), boilerplate),
+            ))
+        })
+        .collect()
+}
+
 /// The reporting unit as a pairing key: folded, without spaces and punctuation; of a joint
 /// name (`中共X县委 X县人民政府`) the government's; `人民政府` and `政府` at the end dropped, so
 /// that `X县人民政府`, `X县政府` and `X县` are one unit (but `X县人民政府办公室` stays an

@@ -488,3 +488,25 @@ fn the_json_has_the_shape_of_the_contract() {
         ["part", "passages", "share"]
     );
 }
+
+#[test]
+fn previous_years_compares_every_pair_of_a_batch() {
+    let paths = files(&["townships", "years"]);
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let reports: Vec<Report> = paths.iter().map(|p| parse(p)).collect();
+    let metas: Vec<Option<&auditor::report::Meta>> =
+        reports.iter().map(|r| Some(&r.meta)).collect();
+    let pairs = copying::pair_years(&metas, &metas);
+    let pack = pack();
+    let load = |id: usize| paths.get(id).map(|p| parse(p));
+    let years = copying::previous_years(&pairs, &names, load, load, |_| &pack, None);
+    assert_eq!(years.len(), 1);
+    let (i, yoy) = &years[0];
+    assert_eq!(names[*i], "chengxi-sfj-2023.txt");
+    assert_eq!(yoy.with, "chengxi-sfj-2022.txt");
+    let part = |id: &str| yoy.by_part.iter().find(|p| p.part == id).unwrap().share;
+    assert_eq!((part("shortcomings"), part("next-year-plan")), (1.0, 1.0));
+}
