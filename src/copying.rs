@@ -35,8 +35,10 @@
 //! (`max(boilerplate_min, min(boilerplate_fraction × N, boilerplate_cap))`) is a standard
 //! opening or stock sentence: it neither makes two reports candidates nor counts as copied.
 //! The sketch overestimates, never underestimates, so an error can only make a sentence
-//! boilerplate early; with 2 × 2²¹ counters the overestimate at 100,000 reports is a few
-//! reports, far below the threshold of 200.
+//! boilerplate early; with 2 × 2²¹ counters and 7 million distinct sentences (100,000
+//! reports) a cell holds a few sentences' counts, far below the threshold of 200, unless both
+//! of a sentence's cells are shared with a boilerplate sentence — for ten thousand boilerplate
+//! sentences, about 1 sentence in 40,000.
 //!
 //! **Candidates, then verification on keys, then on the text.** Two reports are candidates
 //! when they share at least [`Options::min_shared_samples`] indexed non-boilerplate sentences;
@@ -89,7 +91,7 @@ pub struct Options {
     /// …but never more than this many reports are needed (a sentence in 200 reports is a
     /// template, and pairing 200 reports with each other says nothing).
     pub boilerplate_cap: u32,
-    /// Sampled hashes two reports must share to be verified.
+    /// Indexed sentences two reports must share to be candidates.
     pub min_shared_samples: u32,
     /// Partners per report sent to verification (the most shared samples first).
     pub max_candidates: usize,
@@ -434,9 +436,9 @@ impl Sketch {
 }
 
 /// The batch's copy index: every report's sentence keys (4 bytes a sentence) and lengths (1
-/// byte), an inverted index of a winnowed sample of them (8 bytes a sampled sentence), and how
-/// many reports each sentence occurs in (an 8 MB sketch). About 6 bytes per sentence in all —
-/// `docs/copying.md` has the measured figures.
+/// byte) — its [`Fingerprint`], moved in —, an inverted index of the indexed half of them (8
+/// bytes an indexed sentence), and how many reports each sentence occurs in (an 8 MB sketch).
+/// About 10 bytes a sentence and 8 MB in all; `docs/copying.md` has the measured figures.
 pub struct CopyIndex {
     options: Options,
     /// Sentence keys per report id, in order (empty for ids never added).
