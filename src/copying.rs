@@ -570,13 +570,10 @@ impl CopyIndex {
         o.boilerplate_min.max(by_fraction.min(o.boilerplate_cap))
     }
 
-    /// Whether a sentence hash is boilerplate in this batch.
-    pub fn is_boilerplate(&self, hash: u64) -> bool {
-        self.is_boilerplate_key(key(hash))
-    }
-
-    fn is_boilerplate_key(&self, k: u32) -> bool {
-        self.sketch.count(k) >= self.boilerplate_threshold()
+    /// Whether a sentence (by its key, as in [`Fingerprint::keys`]) is boilerplate in this
+    /// batch.
+    pub fn is_boilerplate(&self, key: u32) -> bool {
+        self.sketch.count(key) >= self.boilerplate_threshold()
     }
 
     /// Sort the inverted index (done by [`CopyIndex::candidates`] when needed).
@@ -603,7 +600,7 @@ impl CopyIndex {
                 .iter()
                 .take_while(|&&p| (p >> 32) as u32 == k)
                 .count();
-            if len >= 2 && len < threshold && !self.is_boilerplate_key(k) {
+            if len >= 2 && len < threshold && !self.is_boilerplate(k) {
                 out.insert(k, (start as u32, len as u32));
             }
             start += len;
@@ -706,7 +703,7 @@ impl CopyIndex {
         let mut n = 0;
         let mut chars = 0;
         for (&k, &len) in self.keys[x].iter().zip(self.lengths[x].iter()) {
-            if sorted_y.binary_search(&k).is_ok() && !self.is_boilerplate_key(k) {
+            if sorted_y.binary_search(&k).is_ok() && !self.is_boilerplate(k) {
                 n += 1;
                 chars += usize::from(len);
             }
@@ -765,7 +762,7 @@ impl CopyIndex {
         F: Fn(usize) -> Option<Report> + Sync,
     {
         let o = &self.options;
-        let boilerplate = |k: u32| self.is_boilerplate_key(k);
+        let boilerplate = |k: u32| self.is_boilerplate(k);
         partners
             .par_iter()
             .filter_map(|(id, ps)| {
@@ -1065,7 +1062,7 @@ pub fn compare_years(
     let parts = eval::find_sections(current, pack);
     let x = Loaded::new(Cow::Borrowed(current), &options);
     let y = Loaded::new(Cow::Borrowed(previous), &options);
-    let is_boilerplate = |k: u32| boilerplate.is_some_and(|i| i.is_boilerplate_key(k));
+    let is_boilerplate = |k: u32| boilerplate.is_some_and(|i| i.is_boilerplate(k));
     let whole = compare(&x, &y, &options, &is_boilerplate, None, false);
     let by_part = parts
         .into_iter()
@@ -1261,8 +1258,8 @@ mod tests {
             };
             index.add(id, fp);
         }
-        assert!(index.is_boilerplate(common));
-        assert!(!index.is_boilerplate(100 << 32));
+        assert!(index.is_boilerplate(key(common)));
+        assert!(!index.is_boilerplate(100));
         assert!(index.candidates().is_empty());
     }
 
