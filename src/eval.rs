@@ -90,6 +90,18 @@ impl Part {
 /// Parts found so far, by rule index.
 struct Parts(Vec<Option<Part>>);
 
+/// The parts a pack's section rules find in a report, as `(rule id, part)` in the pack's order;
+/// parts not found are left out. The same search [`audit`] uses, for callers that compare
+/// reports part by part (year-over-year copying in [`crate::copying`]).
+pub fn find_sections<'p>(report: &Report, pack: &'p Pack) -> Vec<(&'p str, Part)> {
+    find_parts(report, pack)
+        .0
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, part)| part.map(|p| (pack.rules[i].id.as_str(), p)))
+        .collect()
+}
+
 /// Audit one report against a pack: one finding per rule, in the pack's order.
 pub fn audit(report: &Report, pack: &Pack) -> Vec<Finding> {
     let parts = find_parts(report, pack);

@@ -7,6 +7,7 @@
 
 pub mod authoring;
 pub mod config;
+pub mod copying;
 pub mod diagnostic;
 pub mod eval;
 pub mod load;
