@@ -10,6 +10,14 @@ use crate::rules::{
 use regex::Regex;
 use serde::Serialize;
 
+// The gazetteer and the measures are library modules of their own; they are declared here while
+// src/lib.rs is being rewritten, and move to `pub mod` lines in lib.rs with it.
+#[path = "gazetteer.rs"]
+pub mod gazetteer;
+#[path = "measures.rs"]
+pub mod measures;
+mod signals;
+
 /// Longest quote, in characters, given as evidence.
 const QUOTE_CHARS: usize = 60;
 const MAX_EVIDENCE: usize = 3;
@@ -94,6 +102,10 @@ pub fn audit(report: &Report, pack: &Pack) -> Vec<Finding> {
                 Check::Publication(p) => publication_verdict(report, &parts, p),
                 Check::Order(ps) => order_verdict(report, pack, &parts, ps),
                 Check::Numbering => numbering_verdict(report),
+                Check::Jurisdiction(j) => signals::jurisdiction_verdict(report, &parts, j),
+                Check::Substance(s) => signals::substance_verdict(report, pack, &parts, s),
+                Check::Figures(f) => signals::figures_verdict(report, pack, &parts, f),
+                Check::YearConsistency(y) => signals::year_consistency_verdict(report, &parts, y),
             };
             Finding {
                 rule: rule.id.clone(),
@@ -125,6 +137,32 @@ fn heading_evidence(report: &Report, block: usize) -> Evidence {
         text
     };
     Evidence::new(b.line, text)
+}
+
+/// The lines a set of blocks spans, for saying where a check looked: "lines 5–23".
+fn lines_label(report: &Report, blocks: &[usize]) -> String {
+    match (blocks.first(), blocks.last()) {
+        (Some(&a), Some(&b)) if a != b => {
+            format!("lines {}–{}", report.blocks[a].line, report.blocks[b].line)
+        }
+        (Some(&a), _) => format!("line {}", report.blocks[a].line),
+        _ => "no lines".into(),
+    }
+}
+
+/// Where matching starts in block `b` of a scope: after the heading's own title for the heading
+/// of a `part-body:` scope, else at 0.
+fn text_from(report: &Report, parts: &Parts, scope: &Scope, b: usize) -> usize {
+    match scope {
+        Scope::PartBody(p)
+            if parts.0[*p]
+                .as_ref()
+                .is_some_and(|part| part.how == FoundBy::Heading(b)) =>
+        {
+            report.blocks[b].heading().map_or(0, |h| h.body_start)
+        }
+        _ => 0,
+    }
 }
 
 fn part_name(pack: &Pack, i: usize) -> String {
@@ -521,16 +559,7 @@ fn content_verdict(report: &Report, pack: &Pack, parts: &Parts, c: &ContentCheck
             return (c.if_missing, message, Vec::new());
         }
     };
-    let from = |b: usize| match &c.scope {
-        Scope::PartBody(p)
-            if parts.0[*p]
-                .as_ref()
-                .is_some_and(|part| part.how == FoundBy::Heading(b)) =>
-        {
-            report.blocks[b].heading().map_or(0, |h| h.body_start)
-        }
-        _ => 0,
-    };
+    let from = |b: usize| text_from(report, parts, &c.scope, b);
     let mut found = content_matches(report, c, &blocks, &from);
     let n = found.len();
     match (c.forbid, n == 0) {

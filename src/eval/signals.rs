@@ -1,0 +1,791 @@
+//! The checks that read a report's substance rather than its parts: another jurisdiction's
+//! programme presented as the unit's own, stock-phrase shortcomings, results without figures,
+//! and years that do not fit the report's timeline.
+//!
+//! Each is written to be precise before it is sensitive: a false gap on a real report costs a
+//! reviewer more than a missed signal, so every doubtful case (an unknown place, a comparison
+//! between years, a clause about another place) gives no gap.
+
+use super::{
+    MAX_EVIDENCE, MAX_GAP_EVIDENCE, Parts, Verdict, evidence, lines_label, part_name, scope_blocks,
+    scope_label, text_from,
+};
+use crate::eval::Evidence;
+use crate::eval::gazetteer::{GAZETTEER, Level, UnitPlace};
+use crate::report::{Report, years_in};
+use crate::rules::{
+    FiguresCheck, JurisdictionCheck, Pack, Scope, Status, SubstanceCheck, YearConsistencyCheck,
+};
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in pattern compiles")
+}
+
+/// The blocks of a scope with where each starts, or the verdict when there are none.
+fn scope_or_missing(
+    report: &Report,
+    pack: &Pack,
+    parts: &Parts,
+    scope: &Scope,
+    if_missing: Status,
+) -> Result<Vec<usize>, Verdict> {
+    match scope_blocks(report, parts, scope) {
+        Ok(b) if !b.is_empty() => Ok(b),
+        Ok(_) => Err((
+            if_missing,
+            format!(
+                "nothing to look in: {} is missing or empty",
+                scope_label(pack, scope)
+            ),
+            Vec::new(),
+        )),
+        Err(p) => Err((
+            if_missing,
+            format!(
+                "cannot be judged without the part {}, which was not found",
+                part_name(pack, p)
+            ),
+            Vec::new(),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// jurisdiction
+
+/// A unit speaking of its own place: 我省, 本市, 全县.
+static SELF_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:我|本|全)(省|市|州|盟|区|县|旗)"));
+/// Clauses about other places: help given or received, visits, cooperation, comparisons.
+static ABOUT_OTHERS: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"对口|援[建助藏疆]|支援|帮扶|协作|结对|考察|借鉴|学习[^,;。]{0,8}(?:经验|做法)|赴|前往|",
+        r"[到去][^,;。]{0,10}(?:学习|考察|交流|调研)|交流|来自|邀请|来[我本]|兄弟|外省|外地|跨省|跨区域|",
+        r"异地|省外|市外|区域合作|一体化|毗邻|接壤|联动|互认|通办|签订|签署|合作|联合|与|同|相比|对标"
+    ))
+});
+/// What presents a cited document as the unit's own basis.
+static BASIS_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"根据|依据|按照|遵照|贯彻|落实|对照|执行|出台|印发|制定|制发|修订|编制|结合|围绕")
+});
+static CITED: LazyLock<Regex> = LazyLock::new(|| re(r"《([^》]{2,120})》"));
+static CLAUSE_END: &[char] = &[',', ';', '。', ':', '!', '?'];
+
+/// Byte ranges of the clauses of a text.
+fn clauses(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if CLAUSE_END.contains(&c) {
+            out.push(start..i);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(start..text.len());
+    out.retain(|r| !r.is_empty());
+    out
+}
+
+/// The place a cited document's title opens with: 湖北省…, 中共湖北省委…, 法治湖北建设….
+fn document_place(title: &str) -> Option<usize> {
+    let g = &*GAZETTEER;
+    let head = title.strip_prefix("中共").unwrap_or(title);
+    if let Some((i, r)) = g.full_names_in(head).into_iter().next()
+        && r.start == 0
+    {
+        return Some(i);
+    }
+    let rest = head.strip_prefix("法治")?;
+    g.places
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.level == Level::Province)
+        .find(|(_, p)| {
+            p.short
+                .iter()
+                .any(|s| s.chars().count() >= 2 && rest.starts_with(&format!("{s}建设")))
+        })
+        .map(|(i, _)| i)
+}
+
+/// Whether place `i` is another jurisdiction than the unit's for the purpose at hand:
+/// another province always; another prefecture of the unit's province only when the unit's own
+/// prefecture is known and `same_province_counts` (a cited programme, or 我市 beside the name).
+fn is_other(unit: UnitPlace, i: usize, same_province_counts: bool) -> bool {
+    let g = &*GAZETTEER;
+    let p = &g.places[i];
+    if p.province != unit.province {
+        return true;
+    }
+    p.level == Level::Prefecture && same_province_counts && unit.prefecture.is_some_and(|q| q != i)
+}
+
+pub(super) fn jurisdiction_verdict(
+    report: &Report,
+    parts: &Parts,
+    j: &JurisdictionCheck,
+) -> Verdict {
+    let g = &*GAZETTEER;
+    let named = report.meta.unit.as_deref().or(report.meta.title.as_deref());
+    let Some(unit) = named.and_then(|n| g.unit_place(n)).or_else(|| {
+        // A title may name the place when the unit line does not (湖南省云山县人民政府 in the
+        // title, 县政府 as the unit).
+        report.meta.title.as_deref().and_then(|t| g.unit_place(t))
+    }) else {
+        return (
+            Status::Skip,
+            format!(
+                "the unit's place is not known: {} names no province or prefecture",
+                named.map_or("the report".to_string(), |n| format!("「{n}」"))
+            ),
+            Vec::new(),
+        );
+    };
+    let own = match unit.prefecture {
+        Some(p) => format!("{}{}", g.places[unit.province].name, g.places[p].name),
+        None => g.places[unit.province].name.clone(),
+    };
+    let blocks = match scope_blocks(report, parts, &j.scope) {
+        Ok(b) => b,
+        Err(_) => report.body().collect(),
+    };
+    let about_others = |clause: &str| {
+        if j.about_others.is_empty() {
+            ABOUT_OTHERS.is_match(clause)
+        } else {
+            j.about_others.iter().any(|re| re.is_match(clause))
+        }
+    };
+    let mut found: Vec<(Evidence, String)> = Vec::new();
+    for &b in &blocks {
+        let text = &report.blocks[b].folded.text;
+        let cited: Vec<Range<usize>> = CITED.find_iter(text).map(|m| m.range()).collect();
+        for clause in clauses(text) {
+            let words = &text[clause.clone()];
+            if about_others(words) {
+                continue;
+            }
+            // A cited document of another place, given as the unit's basis.
+            for m in CITED.captures_iter(words) {
+                let (Some(whole), Some(title)) = (m.get(0), m.get(1)) else {
+                    continue;
+                };
+                let Some(place) = document_place(title.as_str()) else {
+                    continue;
+                };
+                let lead = CITED.replace_all(&words[..whole.start()], "");
+                if !BASIS_VERB.is_match(&lead) || !is_other(unit, place, true) {
+                    continue;
+                }
+                let at = clause.start + whole.start()..clause.start + whole.end();
+                let why = format!(
+                    "{} at line {}: a programme of {} cited as the unit's basis",
+                    g.places[place].name, report.blocks[b].line, g.places[place].name
+                );
+                found.push((evidence(report, b, at), why));
+            }
+            // A self-reference beside another place's name.
+            let Some(me) = SELF_REFERENCE.captures(words) else {
+                continue;
+            };
+            let city_level = matches!(me.get(1).map(|l| l.as_str()), Some("市" | "州" | "盟"));
+            for (place, range) in g.full_names_in(words) {
+                let at = clause.start + range.start..clause.start + range.end;
+                if cited.iter().any(|c| c.contains(&at.start)) || !is_other(unit, place, city_level)
+                {
+                    continue;
+                }
+                let why = format!(
+                    "{} at line {}: named beside 「{}」",
+                    g.places[place].name,
+                    report.blocks[b].line,
+                    me.get(0).map_or("", |m| m.as_str())
+                );
+                found.push((evidence(report, b, at), why));
+            }
+        }
+    }
+    if found.is_empty() {
+        return (
+            Status::Pass,
+            format!(
+                "the unit is in {own}; no other province's or prefecture's name or programme is presented as its own"
+            ),
+            Vec::new(),
+        );
+    }
+    let n = found.len();
+    found.truncate(MAX_GAP_EVIDENCE);
+    let whys: Vec<String> = found.iter().map(|(_, w)| w.clone()).take(3).collect();
+    let message = format!(
+        "the unit is in {own}, but {n} place{} present{} another jurisdiction as its own: {}{}",
+        super::plural(n),
+        if n == 1 { "s" } else { "" },
+        whys.join("; "),
+        if n > 3 { "; …" } else { "" }
+    );
+    (
+        Status::Gap,
+        message,
+        found.into_iter().map(|(e, _)| e).collect(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// substance
+
+/// Stock phrases: what any report can say about any shortcoming.
+static STOCK: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"有待(?:于)?(?:进一步|继续)?(?:加强|提高|提升|完善|深化|改进|规范|健全|强化|加大|增强|落实|推进)|",
+        r"(?:仍|还|尚|仍然|依然)?(?:需|需要|亟需|亟待)(?:进一步|继续)?(?:加强|提高|提升|完善|深化|改进|规范|健全|强化|加大|增强|落实|推进)|",
+        r"(?:还|仍|尚|仍然)?不够(?:到位|完善|健全|深入|全面|有力|规范|明显|充分|高|强|好)?|",
+        r"(?:还|仍|尚|仍然|依然)?(?:存在|有)(?:一定|较大|不小)?(?:的)?差距|",
+        r"(?:还|仍|尚|仍然|依然)?存在(?:一些|一定|不少|诸多)?(?:的)?(?:不足|问题|短板|薄弱环节|差距)|",
+        r"(?:与|同|距离?)[^,;。]{0,24}(?:要求|期待|期望|目标|需求)(?:相比|相较|比较)?|",
+        r"不平衡|不充分|不适应|不相适应|需进一步|进一步"
+    ))
+});
+/// Words that say what is short but not where: a sentence made of them and stock phrases names
+/// no concrete problem.
+static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"法治政府建设|法治建设|依法行政|依法治[县市区省镇乡]|法治|工作|能力|水平|意识|机制|体制|制度|力度|质量|成效|",
+        r"方面|领域|环节|一些|部分|个别|少数|我[县市区镇乡局委州省]|本[县市区镇乡局委单位]|全[县市区镇乡]|",
+        r"主要|表现[在为]?|虽然|取得|一定|成绩|但是?|同时|也要|看到|清醒|认识到|如下|以下|几个|几点|",
+        r"还|仍|尚|也|的|了|和|与|及|等|在|上|中|对|是|有|较|方面|仍然|依然|存在|[一二三四五六七八九十]是"
+    ))
+});
+/// A sentence that gives causes, not a problem.
+static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\s*(?:究其原因|原因|主要原因|分析原因|从原因|其原因|造成[^,;。]{0,12}原因)")
+});
+static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:^|[。;:!?,])\s*(?:[一二三四五六七八九十]{1,3}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}[.、](?:\D|$))",
+    )
+});
+/// Characters left in a sentence once stock phrases and generic words are taken out, below
+/// which it names no concrete problem.
+const CONCRETE_CHARS: usize = 4;
+
+/// How a sentence reads: stock phrases only, filler (neither stock nor concrete), or concrete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Stock,
+    Filler,
+    Concrete,
+}
+
+fn read_sentence(text: &str, stock: &[Regex]) -> Reading {
+    let mut has_stock = false;
+    let mut rest = text.to_string();
+    let builtin = [&*STOCK];
+    let stock: Vec<&Regex> = if stock.is_empty() {
+        builtin.to_vec()
+    } else {
+        stock.iter().collect()
+    };
+    for re in stock {
+        if re.is_match(&rest) {
+            has_stock = true;
+            rest = re.replace_all(&rest, "").into_owned();
+        }
+    }
+    let rest = GENERIC.replace_all(&rest, "");
+    let left = rest.chars().filter(|c| c.is_alphanumeric()).count();
+    match (left >= CONCRETE_CHARS, has_stock) {
+        (true, _) => Reading::Concrete,
+        (false, true) => Reading::Stock,
+        (false, false) => Reading::Filler,
+    }
+}
+
+/// What the substance check measured in a part.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SubstanceCount {
+    pub chars: usize,
+    /// Concrete problems: items (or, without items, sentences) that say more than stock phrases.
+    pub concrete: Vec<(usize, Range<usize>)>,
+    /// Sentences that are stock phrases only.
+    pub stock: Vec<(usize, Range<usize>)>,
+    /// Sentences that are stock or concrete (filler such as 主要表现在以下方面 left out).
+    pub sentences: usize,
+}
+
+impl SubstanceCount {
+    pub fn stock_ratio(&self) -> f64 {
+        if self.sentences == 0 {
+            0.0
+        } else {
+            self.stock.len() as f64 / self.sentences as f64
+        }
+    }
+}
+
+pub(crate) fn count_substance(
+    report: &Report,
+    parts: &Parts,
+    scope: &Scope,
+    blocks: &[usize],
+    stock: &[Regex],
+) -> SubstanceCount {
+    let mut count = SubstanceCount::default();
+    // Items: (block, range of the item's text), opened by a sub-heading or an inline marker.
+    let mut items: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut sentences: Vec<(usize, Range<usize>, Reading)> = Vec::new();
+    for (k, &b) in blocks.iter().enumerate() {
+        let block = &report.blocks[b];
+        let text = &block.folded.text;
+        let from = text_from(report, parts, scope, b).min(text.len());
+        count.chars += text[from..].chars().count();
+        for s in block.sentences() {
+            if s.end <= from {
+                continue;
+            }
+            let s = s.start.max(from)..s.end;
+            let reading = read_sentence(&text[s.clone()], stock);
+            if !CAUSE.is_match(&text[s.clone()]) {
+                sentences.push((b, s, reading));
+            }
+        }
+        // A sub-heading of the part opens an item, unless it is about causes (（二）原因分析).
+        if k > 0
+            && let Some(h) = block.heading()
+            && !h.title.contains("原因")
+        {
+            items.push((b, 0..text.len()));
+            continue;
+        }
+        let markers: Vec<usize> = ITEM_MARKER
+            .find_iter(text)
+            .map(|m| m.start())
+            .filter(|&at| at >= from)
+            .collect();
+        for (n, &at) in markers.iter().enumerate() {
+            let end = markers.get(n + 1).copied().unwrap_or(text.len());
+            items.push((b, at..end));
+        }
+    }
+    count.sentences = sentences
+        .iter()
+        .filter(|(_, _, r)| *r != Reading::Filler)
+        .count();
+    count.stock = sentences
+        .iter()
+        .filter(|(_, _, r)| *r == Reading::Stock)
+        .map(|(b, s, _)| (*b, s.clone()))
+        .collect();
+    count.concrete = if items.is_empty() {
+        // No items: each concrete sentence (causes left out) stands for a problem.
+        sentences
+            .iter()
+            .filter(|(_, _, r)| *r == Reading::Concrete)
+            .map(|(b, s, _)| (*b, s.clone()))
+            .collect()
+    } else {
+        items
+            .into_iter()
+            .filter(|(b, r)| {
+                let text = &report.blocks[*b].folded.text[r.clone()];
+                !CAUSE.is_match(text.trim_start_matches(|c: char| !c.is_alphanumeric()))
+                    && text
+                        .split(['。', ';'])
+                        .any(|s| read_sentence(s, stock) == Reading::Concrete)
+            })
+            .collect()
+    };
+    count
+}
+
+pub(super) fn substance_verdict(
+    report: &Report,
+    pack: &Pack,
+    parts: &Parts,
+    s: &SubstanceCheck,
+) -> Verdict {
+    let blocks = match scope_or_missing(report, pack, parts, &s.scope, s.if_missing) {
+        Ok(b) => b,
+        Err(v) => return v,
+    };
+    let count = count_substance(report, parts, &s.scope, &blocks, &s.stock);
+    let where_ = format!(
+        "{} ({})",
+        scope_label(pack, &s.scope),
+        lines_label(report, &blocks)
+    );
+    let n = count.concrete.len();
+    let ratio = count.stock_ratio();
+    let stock_text = format!(
+        "{} of {} sentence{} {} stock phrases only ({:.0}%)",
+        count.stock.len(),
+        count.sentences,
+        super::plural(count.sentences),
+        if count.stock.len() == 1 { "is" } else { "are" },
+        ratio * 100.0
+    );
+    let quote = |(b, r): &(usize, Range<usize>)| evidence(report, *b, r.clone());
+    let mut problems = Vec::new();
+    if n < s.min_items {
+        problems.push(format!(
+            "{n} concrete problem{} (at least {} expected)",
+            super::plural(n),
+            s.min_items
+        ));
+    }
+    if ratio > s.max_stock_ratio {
+        problems.push(format!(
+            "{stock_text}, at most {:.0}% expected",
+            s.max_stock_ratio * 100.0
+        ));
+    }
+    if problems.is_empty() {
+        let ev = count
+            .concrete
+            .iter()
+            .take(MAX_EVIDENCE)
+            .map(quote)
+            .collect();
+        return (
+            Status::Pass,
+            format!(
+                "{n} concrete problem{} in {where_}; {stock_text}",
+                super::plural(n)
+            ),
+            ev,
+        );
+    }
+    // The stock sentences are the rejected passages; then what did count.
+    let ev = count
+        .stock
+        .iter()
+        .take(MAX_EVIDENCE)
+        .chain(count.concrete.iter().take(MAX_EVIDENCE))
+        .map(quote)
+        .collect();
+    let rejected = if count.stock.is_empty() {
+        String::new()
+    } else {
+        "; the stock sentences are quoted first".into()
+    };
+    (
+        Status::Gap,
+        format!("looked in {where_}: {}{rejected}", problems.join("; ")),
+        ev,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// figures
+
+const MEASURE: &str = r"(?:人次|件次|户次|个工作日|个百分点|万人|万元|亿元|千元|元|件|次|人|名|场|个|家|户|起|宗|项|条|份|篇|期|批|部|台|所|处|座|支|套|本|例|位|轮|类|公里|千米|米|亩|公顷|平方米|吨|辆|小时|天|倍|笔|张|册|万|亿)";
+
+/// A count with a measure word, a rate or an amount, in Arabic figures.
+static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?:^|[^\d.,第])(\d+(?:[.,]\d+)*)\s*(?:余|多)?\s*(?:[%‰]|成(?:以上)?[^立为功果绩效本熟员]|{MEASURE})"
+    ))
+});
+/// The same in Chinese numerals (十件, 二十三次, 两百余人); single digits (三项制度, 一个中心)
+/// are names of things more often than results.
+static CHINESE_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:^|[^第])([一二三四五六七八九两]?[十百千万][一二三四五六七八九十百千万两]*)\s*(?:余|多)?\s*(?:人次|件|次|人|名|场|家|户|起|宗|份|篇|期|批)",
+    )
+});
+static PERCENT_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"百分之[零〇一二三四五六七八九十百点]+"));
+/// A blank left where a figure belongs: XX件, ××%, *次.
+static PLACEHOLDER_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?:[Xx×]{{1,4}}|\*{{1,3}}|某)\s*(?:余|多)?\s*(?:[%‰]|{MEASURE})"
+    ))
+});
+
+/// The figures and the placeholders for figures in a text, as byte ranges.
+pub(crate) fn figures_in(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    let mut figures: Vec<Range<usize>> = Vec::new();
+    for re in [&*FIGURE, &*CHINESE_FIGURE] {
+        for c in re.captures_iter(text) {
+            let (Some(whole), Some(number)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            // A four-digit number before 年 is a year and never reaches here; a date's day
+            // (15日) has no measure word. What is left is a figure.
+            figures.push(number.start()..whole.end());
+        }
+    }
+    figures.extend(PERCENT_WORDS.find_iter(text).map(|m| m.range()));
+    figures.sort_by_key(|r| r.start);
+    figures.dedup_by(|b, a| b.start < a.end);
+    let placeholders = PLACEHOLDER_FIGURE
+        .find_iter(text)
+        .map(|m| m.range())
+        .collect();
+    (figures, placeholders)
+}
+
+pub(super) fn figures_verdict(
+    report: &Report,
+    pack: &Pack,
+    parts: &Parts,
+    f: &FiguresCheck,
+) -> Verdict {
+    let blocks = match scope_or_missing(report, pack, parts, &f.scope, f.if_missing) {
+        Ok(b) => b,
+        Err(v) => return v,
+    };
+    let mut figures = Vec::new();
+    let mut placeholders = Vec::new();
+    for &b in &blocks {
+        let text = &report.blocks[b].folded.text;
+        let from = text_from(report, parts, &f.scope, b).min(text.len());
+        let (fs, ps) = figures_in(&text[from..]);
+        let shift = |r: Range<usize>| (b, r.start + from..r.end + from);
+        figures.extend(fs.into_iter().map(shift));
+        placeholders.extend(ps.into_iter().map(shift));
+    }
+    let where_ = format!(
+        "{} ({})",
+        scope_label(pack, &f.scope),
+        lines_label(report, &blocks)
+    );
+    let n = figures.len();
+    let quote = |(b, r): &(usize, Range<usize>)| evidence(report, *b, r.clone());
+    if n >= f.min_figures {
+        let ev = figures.iter().take(MAX_EVIDENCE).map(quote).collect();
+        return (
+            Status::Pass,
+            format!("{n} figure{} in {where_}", super::plural(n)),
+            ev,
+        );
+    }
+    let mut message = format!(
+        "looked in {where_}: {n} figure{} (counts, rates, amounts; at least {} expected)",
+        super::plural(n),
+        f.min_figures
+    );
+    if !placeholders.is_empty() {
+        let p = placeholders.len();
+        message.push_str(&format!(
+            "; {p} placeholder{} where a figure belongs, not counted",
+            super::plural(p)
+        ));
+    }
+    let ev = placeholders
+        .iter()
+        .chain(&figures)
+        .take(MAX_GAP_EVIDENCE)
+        .map(quote)
+        .collect();
+    (Status::Gap, message, ev)
+}
+
+// ---------------------------------------------------------------------------------------------
+// year-consistency
+
+/// A sentence that opens with a year as its time: 2021年，我县…; 一是2021年，…
+static LEAD_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*(?:[一二三四五六七八九十]{1,3}是|\(?[一二三四五六七八九十\d]{1,3}[)、.])?\s*(?:在)?(\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?\s*(?:[,:]|里|中|内|全年|以内)",
+    )
+});
+/// The opening's announcement of the year reported on: 现将2023年法治政府建设情况报告如下.
+static REPORTED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?[^。;]{0,30}(?:报告如下|汇报如下|报告如下:|总结如下)",
+    )
+});
+/// A plan's year: 2024年工作安排, 2024年,我们将.
+static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?(?:[^。;,]{0,12}(?:工作)?(?:安排|计划|打算|思路|要点|重点工作|目标)|\s*,?\s*(?:我们|我[县市区镇乡局]|全[县市区])?将)",
+    )
+});
+/// A sentence that sets years against each other; its years are comparisons, not leads.
+static COMPARISON: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"同比|环比|较|相比|比上年|增长|下降|减少|增加|提高|上升|分别|以来|以前|之前")
+});
+
+fn year_value(s: &str) -> Option<i32> {
+    years_in(&format!("{s}年")).first().map(|(y, _)| *y)
+}
+
+pub(super) fn year_consistency_verdict(
+    report: &Report,
+    parts: &Parts,
+    y: &YearConsistencyCheck,
+) -> Verdict {
+    let Some(year) = report.meta.year else {
+        return (
+            Status::Skip,
+            "the report year is not known".into(),
+            Vec::new(),
+        );
+    };
+    let mut problems: Vec<(Evidence, String)> = Vec::new();
+    let mut checked: Vec<String> = Vec::new();
+
+    // The opening announces the year it reports on.
+    let head: Vec<usize> = report.opening().into_iter().take(6).collect();
+    if let Some((b, m, said)) = head.iter().find_map(|&b| {
+        let text = &report.blocks[b].folded.text;
+        let c = REPORTED_YEAR.captures(text)?;
+        let g = c.get(1)?;
+        Some((b, g.range(), year_value(g.as_str())?))
+    }) {
+        checked.push("the opening".into());
+        if said != year {
+            problems.push((
+                evidence(report, b, m),
+                format!(
+                    "the opening reports on {said} at line {}, the report is on {year}",
+                    report.blocks[b].line
+                ),
+            ));
+        }
+    }
+
+    // The results part's sentences lead with the report year, not an earlier one.
+    if let Some(p) = y.results.and_then(|p| parts.0[p].as_ref()) {
+        let mut leads: Vec<(usize, Range<usize>, i32, bool)> = Vec::new();
+        for &b in &p.blocks {
+            let block = &report.blocks[b];
+            let text = &block.folded.text;
+            let names_report_year = years_in(text).iter().any(|(v, _)| *v == year);
+            for s in block.sentences() {
+                let sentence = &text[s.clone()];
+                let Some(c) = LEAD_YEAR.captures(sentence) else {
+                    continue;
+                };
+                let Some(g) = c.get(1) else { continue };
+                let Some(v) = year_value(g.as_str()) else {
+                    continue;
+                };
+                // Set against another year (2021年受理…,2023年增长…) it is a comparison.
+                let compared = names_report_year && v != year || COMPARISON.is_match(sentence);
+                leads.push((b, s.start + g.start()..s.start + g.end(), v, compared));
+            }
+        }
+        checked.push(format!("{} lead years in the results part", leads.len()));
+        let own = leads.iter().filter(|l| l.2 == year).count();
+        let earlier: Vec<&(usize, Range<usize>, i32, bool)> =
+            leads.iter().filter(|l| l.2 < year && !l.3).collect();
+        for (b, r, v, _) in &earlier {
+            // One year back may be last year's baseline; two or more is another report's results.
+            if *v <= year - 2 || own == 0 && earlier.len() >= 2 {
+                problems.push((
+                    evidence(report, *b, r.clone()),
+                    format!(
+                        "line {} leads results with {v}, the report is on {year}",
+                        report.blocks[*b].line
+                    ),
+                ));
+            }
+        }
+    }
+
+    // The plan is for a year after the report year.
+    if let Some(p) = y.plan.and_then(|p| parts.0[p].as_ref()) {
+        checked.push("the plan".into());
+        for &b in p.blocks.iter().take(3) {
+            let text = &report.blocks[b].folded.text;
+            let excluded: Vec<Range<usize>> = CITED.find_iter(text).map(|m| m.range()).collect();
+            for c in PLAN_YEAR.captures_iter(text) {
+                let Some(g) = c.get(1) else { continue };
+                let Some(v) = year_value(g.as_str()) else {
+                    continue;
+                };
+                if excluded.iter().any(|r| r.contains(&g.start()))
+                    || !years_in(text).iter().any(|(_, r)| r.start == g.start())
+                {
+                    continue;
+                }
+                if v <= year {
+                    problems.push((
+                        evidence(report, b, g.range()),
+                        format!(
+                            "the plan at line {} is for {v}, not after the report year {year}",
+                            report.blocks[b].line
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    if problems.is_empty() {
+        if checked.is_empty() {
+            return (
+                Status::Skip,
+                "nothing to check: no opening announcement, results part or plan".into(),
+                Vec::new(),
+            );
+        }
+        return (
+            Status::Pass,
+            format!(
+                "the years fit a report on {year} (checked {})",
+                checked.join(", ")
+            ),
+            Vec::new(),
+        );
+    }
+    let n = problems.len();
+    problems.truncate(MAX_GAP_EVIDENCE);
+    let whys: Vec<String> = problems.iter().take(3).map(|(_, w)| w.clone()).collect();
+    (
+        Status::Gap,
+        format!(
+            "{n} year{} out of the timeline: {}{}",
+            super::plural(n),
+            whys.join("; "),
+            if n > 3 { "; …" } else { "" }
+        ),
+        problems.into_iter().map(|(e, _)| e).collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_counts_rates_and_amounts_not_years_dates_or_numbers() {
+        let count = |t: &str| figures_in(t).0.len();
+        assert_eq!(count("审查文件23件,出庭应诉率100%,投入经费1.5万元。"), 3);
+        assert_eq!(count("受理案件十件,培训二十三次,两百余人参加。"), 3);
+        assert_eq!(count("2023年3月15日印发〔2023〕12号文件,第3次会议。"), 0);
+        assert_eq!(count("一是加强领导;1.完善制度;三项制度;一个中心。"), 0);
+        assert_eq!(count("共受理XX件,办结率××%。"), 0);
+        assert_eq!(figures_in("共受理XX件,办结率××%。").1.len(), 2);
+        assert_eq!(count("调解成功率百分之九十八。"), 1);
+    }
+
+    #[test]
+    fn stock_sentences_are_told_from_concrete_ones() {
+        let r = |t: &str| read_sentence(t, &[]);
+        assert_eq!(r("一是依法行政意识有待进一步提高"), Reading::Stock);
+        assert_eq!(r("法治政府建设工作还存在一些不足"), Reading::Stock);
+        assert_eq!(r("与上级要求相比还有差距"), Reading::Stock);
+        assert_eq!(r("基层执法人员仅30名,难以覆盖12个乡镇"), Reading::Concrete);
+        assert_eq!(r("主要表现在以下几个方面:"), Reading::Filler);
+    }
+
+    #[test]
+    fn a_cited_document_names_its_place() {
+        let g = &*GAZETTEER;
+        let name = |t: &str| document_place(t).map(|i| g.places[i].name.as_str());
+        assert_eq!(
+            name("湖北省法治政府建设实施方案(2021-2025年)"),
+            Some("湖北省")
+        );
+        assert_eq!(name("中共湖北省委 湖北省人民政府关于…"), Some("湖北省"));
+        assert_eq!(name("法治湖北建设规划"), Some("湖北省"));
+        assert_eq!(name("武汉市重大行政决策程序规定"), Some("武汉市"));
+        assert_eq!(name("法治政府建设实施纲要(2021-2025年)"), None);
+    }
+}
