@@ -304,6 +304,33 @@ fn read_sentence(text: &str, stock: &[Regex]) -> Reading {
     }
 }
 
+/// The first sentence of a range, without the punctuation around it, so that a quote of it is
+/// that sentence and not its neighbours.
+fn first_sentence(text: &str, r: Range<usize>) -> Range<usize> {
+    let inner = &text[r.clone()];
+    let lead = inner.len() - inner.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+    let start = r.start + lead;
+    let end = text[start..r.end]
+        .find(['。', ';', '!', '?'])
+        .map_or(r.end, |i| start + i);
+    if start < end { start..end } else { r }
+}
+
+/// Distinct quotes for a list of places, in order.
+fn quotes(report: &Report, places: &[(usize, Range<usize>)], max: usize) -> Vec<Evidence> {
+    let mut out: Vec<Evidence> = Vec::new();
+    for (b, r) in places {
+        let e = evidence(report, *b, r.clone());
+        if !out.contains(&e) {
+            out.push(e);
+        }
+        if out.len() == max {
+            break;
+        }
+    }
+    out
+}
+
 /// What the substance check measured in a part.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct SubstanceCount {
@@ -349,6 +376,7 @@ pub(crate) fn count_substance(
             let s = s.start.max(from)..s.end;
             let reading = read_sentence(&text[s.clone()], stock);
             if !CAUSE.is_match(&text[s.clone()]) {
+                let s = first_sentence(text, s);
                 sentences.push((b, s, reading));
             }
         }
@@ -387,15 +415,18 @@ pub(crate) fn count_substance(
             .map(|(b, s, _)| (*b, s.clone()))
             .collect()
     } else {
+        // An item is concrete when one of its sentences is; causes written into the last item
+        // (三是…。究其原因,…) are not part of it.
         items
             .into_iter()
             .filter(|(b, r)| {
-                let text = &report.blocks[*b].folded.text[r.clone()];
-                !CAUSE.is_match(text.trim_start_matches(|c: char| !c.is_alphanumeric()))
-                    && text
-                        .split(['。', ';'])
-                        .any(|s| read_sentence(s, stock) == Reading::Concrete)
+                report.blocks[*b].folded.text[r.clone()]
+                    .split(['。', ';'])
+                    .map(|s| s.trim_start_matches(|c: char| !c.is_alphanumeric()))
+                    .take_while(|s| !CAUSE.is_match(s))
+                    .any(|s| read_sentence(s, stock) == Reading::Concrete)
             })
+            .map(|(b, r)| (b, first_sentence(&report.blocks[b].folded.text, r)))
             .collect()
     };
     count
@@ -427,7 +458,6 @@ pub(super) fn substance_verdict(
         if count.stock.len() == 1 { "is" } else { "are" },
         ratio * 100.0
     );
-    let quote = |(b, r): &(usize, Range<usize>)| evidence(report, *b, r.clone());
     let mut problems = Vec::new();
     if n < s.min_items {
         problems.push(format!(
@@ -443,12 +473,7 @@ pub(super) fn substance_verdict(
         ));
     }
     if problems.is_empty() {
-        let ev = count
-            .concrete
-            .iter()
-            .take(MAX_EVIDENCE)
-            .map(quote)
-            .collect();
+        let ev = quotes(report, &count.concrete, MAX_EVIDENCE);
         return (
             Status::Pass,
             format!(
@@ -459,13 +484,8 @@ pub(super) fn substance_verdict(
         );
     }
     // The stock sentences are the rejected passages; then what did count.
-    let ev = count
-        .stock
-        .iter()
-        .take(MAX_EVIDENCE)
-        .chain(count.concrete.iter().take(MAX_EVIDENCE))
-        .map(quote)
-        .collect();
+    let mut ev = quotes(report, &count.stock, MAX_EVIDENCE);
+    ev.extend(quotes(report, &count.concrete, MAX_EVIDENCE));
     let rejected = if count.stock.is_empty() {
         String::new()
     } else {
@@ -554,9 +574,8 @@ pub(super) fn figures_verdict(
         lines_label(report, &blocks)
     );
     let n = figures.len();
-    let quote = |(b, r): &(usize, Range<usize>)| evidence(report, *b, r.clone());
     if n >= f.min_figures {
-        let ev = figures.iter().take(MAX_EVIDENCE).map(quote).collect();
+        let ev = quotes(report, &figures, MAX_EVIDENCE);
         return (
             Status::Pass,
             format!("{n} figure{} in {where_}", super::plural(n)),
@@ -575,12 +594,8 @@ pub(super) fn figures_verdict(
             super::plural(p)
         ));
     }
-    let ev = placeholders
-        .iter()
-        .chain(&figures)
-        .take(MAX_GAP_EVIDENCE)
-        .map(quote)
-        .collect();
+    placeholders.extend(figures);
+    let ev = quotes(report, &placeholders, MAX_GAP_EVIDENCE);
     (Status::Gap, message, ev)
 }
 
