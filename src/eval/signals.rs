@@ -501,7 +501,7 @@ pub(super) fn substance_verdict(
 // ---------------------------------------------------------------------------------------------
 // figures
 
-const MEASURE: &str = r"(?:人次|件次|户次|个工作日|个百分点|万人|万元|亿元|千元|元|件|次|人|名|场|个|家|户|起|宗|项|条|份|篇|期|批|部|台|所|处|座|支|套|本|例|位|轮|类|公里|千米|米|亩|公顷|平方米|吨|辆|小时|天|倍|笔|张|册|万|亿)";
+const MEASURE: &str = r"(?:人次|件次|户次|个工作日|个百分点|万人|万元|亿元|千元|元|件|次|人|名|场|个|家|户|起|宗|项|条|份|篇|期|批|卷|部|台|所|处|座|支|套|本|例|位|轮|类|公里|千米|米|亩|公顷|平方米|吨|辆|小时|天|倍|笔|张|册|万|亿)";
 
 /// A count with a measure word, a rate or an amount, in Arabic figures.
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -521,7 +521,7 @@ static PERCENT_WORDS: LazyLock<Regex> =
 /// A blank left where a figure belongs: XX件, ××%, *次.
 static PLACEHOLDER_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?:[Xx×]{{1,4}}|\*{{1,3}}|某)\s*(?:余|多)?\s*(?:[%‰]|{MEASURE})"
+        r"(?:[Xx×]{{1,4}}|\*{{1,3}})\s*(?:余|多)?\s*(?:[%‰]|{MEASURE})"
     ))
 });
 
@@ -614,12 +614,18 @@ static REPORTED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?[^。;]{0,30}(?:报告如下|汇报如下|报告如下:|总结如下)",
     )
 });
-/// A plan's year: 2024年工作安排, 2024年,我们将.
+/// A plan's year where a plan states it: at the head of a heading or sentence (三、2024年工作安排;
+/// 2024年,我们将), not in passing (巩固2023年创建成果).
 static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?(?:[^。;,]{0,12}(?:工作)?(?:安排|计划|打算|思路|要点|重点工作|目标)|\s*,?\s*(?:我们|我[县市区镇乡局]|全[县市区])?将)",
-    )
+    re(concat!(
+        r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\)|第[一二三四五六七八九十]{1,3}部分[、.:]?)?\s*(?:关于)?",
+        r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?",
+        r"(?:[^。;,]{0,12}(?:工作)?(?:安排|计划|打算|思路|要点|重点工作)|\s*,?\s*(?:我们|我[县市区镇乡局]|全[县市区])?将)"
+    ))
 });
+/// A year that opens a span of years: 2019年以来, 2021年至2023年.
+static SPAN_START: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*年度?\s*(?:以来|以前|之前|至|到|起)"));
 /// A sentence that sets years against each other; its years are comparisons, not leads.
 static COMPARISON: LazyLock<Regex> = LazyLock::new(|| {
     re(r"同比|环比|较|相比|比上年|增长|下降|减少|增加|提高|上升|分别|以来|以前|之前")
@@ -650,6 +656,9 @@ pub(super) fn year_consistency_verdict(
         let text = &report.blocks[b].folded.text;
         let c = REPORTED_YEAR.captures(text)?;
         let g = c.get(1)?;
+        if SPAN_START.is_match(&text[g.end()..]) {
+            return None;
+        }
         Some((b, g.range(), year_value(g.as_str())?))
     }) {
         checked.push("the opening".into());
@@ -685,20 +694,54 @@ pub(super) fn year_consistency_verdict(
                 leads.push((b, s.start + g.start()..s.start + g.end(), v, compared));
             }
         }
-        checked.push(format!("{} lead years in the results part", leads.len()));
+        // Its heading names the report year, if it names one (一、2022年主要举措和成效 in a
+        // report on 2023 is last year's heading).
+        if let super::FoundBy::Heading(h) = p.how
+            && let Some(heading) = report.blocks[h].heading()
+            && let Some((v, r)) = years_in(&heading.title).into_iter().next()
+            && v != year
+        {
+            let text = &report.blocks[h].folded.text;
+            if let Some(at) = text.find(&heading.title).map(|i| i + r.start..i + r.end)
+                && !SPAN_START.is_match(&text[at.end..])
+            {
+                problems.push((
+                    evidence(report, h, at),
+                    format!(
+                        "the results heading at line {} names {v}, the report is on {year}",
+                        report.blocks[h].line
+                    ),
+                ));
+            }
+        }
+        checked.push(format!(
+            "{} sentence{} of the results part leading with a year",
+            leads.len(),
+            super::plural(leads.len())
+        ));
         let own = leads.iter().filter(|l| l.2 == year).count();
         let earlier: Vec<&(usize, Range<usize>, i32, bool)> =
             leads.iter().filter(|l| l.2 < year && !l.3).collect();
+        // The part's first sentence is its lead; a single history note further on (2021年，我县
+        // 被命名为示范县) is background, but several earlier years and none of the report year
+        // are another year's results.
+        let head = p.blocks.iter().find(|&&b| {
+            let block = &report.blocks[b];
+            block.heading().is_none_or(|h| h.body_start < block.folded.text.len())
+        });
+        let mut seen: Vec<String> = Vec::new();
         for (b, r, v, _) in &earlier {
-            // One year back may be last year's baseline; two or more is another report's results.
-            if *v <= year - 2 || own == 0 && earlier.len() >= 2 {
-                problems.push((
-                    evidence(report, *b, r.clone()),
-                    format!(
-                        "line {} leads results with {v}, the report is on {year}",
-                        report.blocks[*b].line
-                    ),
-                ));
+            let leads_the_part = Some(b) == head.as_ref().map(|h| *h)
+                && report.blocks[*b].sentences().first().is_some_and(|s| s.contains(&r.start));
+            if leads_the_part && *v <= year - 1 || own == 0 && earlier.len() >= 2 {
+                let why = format!(
+                    "line {} leads results with {v}, the report is on {year}",
+                    report.blocks[*b].line
+                );
+                if !seen.contains(&why) {
+                    seen.push(why.clone());
+                }
+                problems.push((evidence(report, *b, r.clone()), why));
             }
         }
     }
@@ -707,24 +750,25 @@ pub(super) fn year_consistency_verdict(
     if let Some(p) = y.plan.and_then(|p| parts.0[p].as_ref()) {
         checked.push("the plan".into());
         for &b in p.blocks.iter().take(3) {
-            let text = &report.blocks[b].folded.text;
-            let excluded: Vec<Range<usize>> = CITED.find_iter(text).map(|m| m.range()).collect();
-            for c in PLAN_YEAR.captures_iter(text) {
-                let Some(g) = c.get(1) else { continue };
+            let block = &report.blocks[b];
+            let text = &block.folded.text;
+            for sentence in block.sentences() {
+                let Some(g) = PLAN_YEAR
+                    .captures(&text[sentence.clone()])
+                    .and_then(|c| c.get(1))
+                else {
+                    continue;
+                };
+                let at = sentence.start + g.start()..sentence.start + g.end();
                 let Some(v) = year_value(g.as_str()) else {
                     continue;
                 };
-                if excluded.iter().any(|r| r.contains(&g.start()))
-                    || !years_in(text).iter().any(|(_, r)| r.start == g.start())
-                {
-                    continue;
-                }
-                if v <= year {
+                if v <= year && !SPAN_START.is_match(&text[at.end..]) {
                     problems.push((
-                        evidence(report, b, g.range()),
+                        evidence(report, b, at),
                         format!(
                             "the plan at line {} is for {v}, not after the report year {year}",
-                            report.blocks[b].line
+                            block.line
                         ),
                     ));
                 }
@@ -751,14 +795,21 @@ pub(super) fn year_consistency_verdict(
     }
     let n = problems.len();
     problems.truncate(MAX_GAP_EVIDENCE);
-    let whys: Vec<String> = problems.iter().take(3).map(|(_, w)| w.clone()).collect();
+    let mut whys: Vec<String> = Vec::new();
+    for (_, w) in &problems {
+        if !whys.contains(w) {
+            whys.push(w.clone());
+        }
+    }
+    let more = whys.len() > 3;
+    whys.truncate(3);
     (
         Status::Gap,
         format!(
             "{n} year{} out of the timeline: {}{}",
             super::plural(n),
             whys.join("; "),
-            if n > 3 { "; …" } else { "" }
+            if more { "; …" } else { "" }
         ),
         problems.into_iter().map(|(e, _)| e).collect(),
     )
