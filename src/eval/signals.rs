@@ -209,12 +209,17 @@ pub(super) fn jurisdiction_verdict(
         }
     }
     if found.is_empty() {
+        // The evidence of a pass is where the unit's place was read.
+        let ev = match (report.meta.title_line, &report.meta.title) {
+            (Some(line), Some(title)) => vec![Evidence::new(line, title.clone())],
+            _ => Vec::new(),
+        };
         return (
             Status::Pass,
             format!(
                 "the unit is in {own}; no other province's or prefecture's name or programme is presented as its own"
             ),
-            Vec::new(),
+            ev,
         );
     }
     let n = found.len();
@@ -308,7 +313,10 @@ fn read_sentence(text: &str, stock: &[Regex]) -> Reading {
 /// that sentence and not its neighbours.
 fn first_sentence(text: &str, r: Range<usize>) -> Range<usize> {
     let inner = &text[r.clone()];
-    let lead = inner.len() - inner.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+    let lead = inner.len()
+        - inner
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
     let start = r.start + lead;
     let end = text[start..r.end]
         .find(['。', ';', '!', '?'])
@@ -316,14 +324,22 @@ fn first_sentence(text: &str, r: Range<usize>) -> Range<usize> {
     if start < end { start..end } else { r }
 }
 
-/// Distinct quotes for a list of places, in order.
+/// Quotes for a list of places, in order, one per sentence (two figures of one sentence are one
+/// piece of evidence).
 fn quotes(report: &Report, places: &[(usize, Range<usize>)], max: usize) -> Vec<Evidence> {
     let mut out: Vec<Evidence> = Vec::new();
+    let mut sentences: Vec<(usize, usize)> = Vec::new();
     for (b, r) in places {
-        let e = evidence(report, *b, r.clone());
-        if !out.contains(&e) {
-            out.push(e);
+        let sentence = report.blocks[*b]
+            .sentences()
+            .into_iter()
+            .find(|s| s.contains(&r.start))
+            .map_or(r.start, |s| s.start);
+        if sentences.contains(&(*b, sentence)) {
+            continue;
         }
+        sentences.push((*b, sentence));
+        out.push(evidence(report, *b, r.clone()));
         if out.len() == max {
             break;
         }
@@ -408,11 +424,22 @@ pub(crate) fn count_substance(
         .map(|(b, s, _)| (*b, s.clone()))
         .collect();
     count.concrete = if items.is_empty() {
-        // No items: each concrete sentence (causes left out) stands for a problem.
+        // No items: each concrete clause (causes left out) stands for a problem, so that
+        // 执法力量薄弱,人员严重不足 written as one sentence counts as two.
         sentences
             .iter()
             .filter(|(_, _, r)| *r == Reading::Concrete)
-            .map(|(b, s, _)| (*b, s.clone()))
+            .flat_map(|(b, s, _)| {
+                let text = &report.blocks[*b].folded.text;
+                clauses(&text[s.clone()])
+                    .into_iter()
+                    .filter(|c| {
+                        read_sentence(&text[s.start + c.start..s.start + c.end], stock)
+                            == Reading::Concrete
+                    })
+                    .map(|c| (*b, s.start + c.start..s.start + c.end))
+                    .collect::<Vec<_>>()
+            })
             .collect()
     } else {
         // An item is concrete when one of its sentences is; causes written into the last item
@@ -649,6 +676,8 @@ pub(super) fn year_consistency_verdict(
     };
     let mut problems: Vec<(Evidence, String)> = Vec::new();
     let mut checked: Vec<String> = Vec::new();
+    // What fits, as the evidence of a pass.
+    let mut fits: Vec<Evidence> = Vec::new();
 
     // The opening announces the year it reports on.
     let head: Vec<usize> = report.opening().into_iter().take(6).collect();
@@ -662,6 +691,9 @@ pub(super) fn year_consistency_verdict(
         Some((b, g.range(), year_value(g.as_str())?))
     }) {
         checked.push("the opening".into());
+        if said == year {
+            fits.push(evidence(report, b, m.clone()));
+        }
         if said != year {
             problems.push((
                 evidence(report, b, m),
@@ -714,12 +746,17 @@ pub(super) fn year_consistency_verdict(
                 ));
             }
         }
-        checked.push(format!(
-            "{} sentence{} of the results part leading with a year",
-            leads.len(),
-            super::plural(leads.len())
-        ));
+        checked.push(match leads.len() {
+            0 => "the results part".to_string(),
+            n => format!(
+                "the results part ({n} sentence{} leading with a year)",
+                super::plural(n)
+            ),
+        });
         let own = leads.iter().filter(|l| l.2 == year).count();
+        if let Some((b, r, _, _)) = leads.iter().find(|l| l.2 == year) {
+            fits.push(evidence(report, *b, r.clone()));
+        }
         let earlier: Vec<&(usize, Range<usize>, i32, bool)> =
             leads.iter().filter(|l| l.2 < year && !l.3).collect();
         // The part's first sentence is its lead; a single history note further on (2021年，我县
@@ -727,13 +764,18 @@ pub(super) fn year_consistency_verdict(
         // are another year's results.
         let head = p.blocks.iter().find(|&&b| {
             let block = &report.blocks[b];
-            block.heading().is_none_or(|h| h.body_start < block.folded.text.len())
+            block
+                .heading()
+                .is_none_or(|h| h.body_start < block.folded.text.len())
         });
         let mut seen: Vec<String> = Vec::new();
         for (b, r, v, _) in &earlier {
             let leads_the_part = Some(b) == head.as_ref().map(|h| *h)
-                && report.blocks[*b].sentences().first().is_some_and(|s| s.contains(&r.start));
-            if leads_the_part && *v <= year - 1 || own == 0 && earlier.len() >= 2 {
+                && report.blocks[*b]
+                    .sentences()
+                    .first()
+                    .is_some_and(|s| s.contains(&r.start));
+            if leads_the_part || own == 0 && earlier.len() >= 2 {
                 let why = format!(
                     "line {} leads results with {v}, the report is on {year}",
                     report.blocks[*b].line
@@ -752,7 +794,23 @@ pub(super) fn year_consistency_verdict(
         for &b in p.blocks.iter().take(3) {
             let block = &report.blocks[b];
             let text = &block.folded.text;
-            for sentence in block.sentences() {
+            // A heading is read by its title (a Markdown `##` or a number before it is not the
+            // plan's words), then the sentences of its body.
+            let mut heads: Vec<Range<usize>> = Vec::new();
+            let mut body_from = 0;
+            if let Some(h) = block.heading() {
+                if let Some(at) = text.find(&h.title) {
+                    heads.push(at..at + h.title.len());
+                }
+                body_from = h.body_start.min(text.len());
+            }
+            heads.extend(
+                block
+                    .sentences()
+                    .into_iter()
+                    .filter(|s| s.start >= body_from),
+            );
+            for sentence in heads {
                 let Some(g) = PLAN_YEAR
                     .captures(&text[sentence.clone()])
                     .and_then(|c| c.get(1))
@@ -763,7 +821,12 @@ pub(super) fn year_consistency_verdict(
                 let Some(v) = year_value(g.as_str()) else {
                     continue;
                 };
-                if v <= year && !SPAN_START.is_match(&text[at.end..]) {
+                if SPAN_START.is_match(&text[at.end..]) {
+                    continue;
+                }
+                if v > year {
+                    fits.push(evidence(report, b, at));
+                } else {
                     problems.push((
                         evidence(report, b, at),
                         format!(
@@ -777,20 +840,28 @@ pub(super) fn year_consistency_verdict(
     }
 
     if problems.is_empty() {
-        if checked.is_empty() {
+        // Nothing named a year to hold against the report's: no verdict.
+        if fits.is_empty() {
+            let looked = if checked.is_empty() {
+                "no opening announcement, results part or plan".to_string()
+            } else {
+                checked.join(", ")
+            };
             return (
                 Status::Skip,
-                "nothing to check: no opening announcement, results part or plan".into(),
+                format!("no year to check against {year} (looked at {looked})"),
                 Vec::new(),
             );
         }
+        fits.dedup();
+        fits.truncate(MAX_EVIDENCE);
         return (
             Status::Pass,
             format!(
                 "the years fit a report on {year} (checked {})",
                 checked.join(", ")
             ),
-            Vec::new(),
+            fits,
         );
     }
     let n = problems.len();
@@ -839,6 +910,100 @@ mod tests {
         assert_eq!(r("与上级要求相比还有差距"), Reading::Stock);
         assert_eq!(r("基层执法人员仅30名,难以覆盖12个乡镇"), Reading::Concrete);
         assert_eq!(r("主要表现在以下几个方面:"), Reading::Filler);
+    }
+
+    /// The verdict of one of the 2021 pack's rules on a small report.
+    fn verdict(text: &str, rule: &str) -> crate::eval::Finding {
+        let pack = Pack::load("2021").unwrap();
+        crate::eval::audit(&Report::parse(text), &pack)
+            .into_iter()
+            .find(|f| f.rule == rule)
+            .unwrap()
+    }
+
+    fn jurisdiction(unit: &str, sentence: &str) -> Status {
+        let text = format!(
+            "{unit}关于2023年度法治政府建设情况的报告\n一、主要举措和成效\n{sentence}\n二、2024年工作安排\n继续推进。"
+        );
+        verdict(&text, "other-jurisdiction").status
+    }
+
+    #[test]
+    fn other_places_claimed_as_own_are_told_from_places_named_in_passing() {
+        let county = "湖南省云山县人民政府";
+        let gap = |s: &str| assert_eq!(jurisdiction(county, s), Status::Gap, "{s}");
+        let pass = |s: &str| assert_eq!(jurisdiction(county, s), Status::Pass, "{s}");
+        gap("我县深入学习贯彻《湖北省法治政府建设实施方案》。");
+        gap("依据《法治湖北建设规划(2021-2025年)》制定年度要点。");
+        gap("认真落实《中共湖北省委 湖北省人民政府关于加强法治建设的意见》。");
+        gap("我县被确定为湖北省法治政府建设示范创建单位。");
+        pass("我县被确定为湖南省法治政府建设示范创建单位。");
+        pass("我县与湖北省通城县签订执法协作协议。");
+        pass("组织执法骨干赴浙江省杭州市学习考察。");
+        pass("学习借鉴《浙江省行政执法规定》的经验做法。");
+        pass("参照《浙江省行政执法规定》完善本县制度。");
+        pass("对口支援西藏自治区的受援县。");
+        pass("认真贯彻落实《法治政府建设实施纲要(2021-2025年)》。");
+        // A county whose prefecture is not known: another prefecture of its province is no verdict.
+        pass("根据《长沙市重大行政决策程序规定》,规范决策程序。");
+        // A prefecture-level unit: another prefecture's programme as its basis is flagged.
+        let city = "湖南省株洲市人民政府";
+        assert_eq!(
+            jurisdiction(city, "根据《长沙市重大行政决策程序规定》,规范决策程序。"),
+            Status::Gap
+        );
+        assert_eq!(
+            jurisdiction(city, "根据《株洲市重大行政决策程序规定》,规范决策程序。"),
+            Status::Pass
+        );
+        assert_eq!(
+            jurisdiction("云山县人民政府", "根据《湖北省方案》。"),
+            Status::Skip
+        );
+    }
+
+    #[test]
+    fn shortcomings_in_one_sentence_count_clause_by_clause() {
+        let text = "云山县关于2023年度法治政府建设情况的报告\n一、主要举措和成效\n审查文件23件。\n\
+            二、存在的问题\n虽然取得了一定成效,但仍存在一些问题:乡镇执法人员严重不足,执法装备老化落后。\n\
+            三、2024年工作安排\n继续推进。";
+        let f = verdict(text, "shortcomings-substance");
+        assert_eq!(f.status, Status::Pass, "{}", f.message);
+        assert!(
+            f.message.starts_with("2 concrete problems"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn a_history_note_in_the_results_is_background_but_a_wrong_opening_year_is_not() {
+        let report = |opening: &str, results: &str| {
+            format!(
+                "云山县人民政府关于2023年度法治政府建设情况的报告\n{opening}\n一、主要举措和成效\n\
+                 全年审查文件23件。{results}\n二、2024年工作安排\n继续推进。"
+            )
+        };
+        let status = |t: &str| verdict(t, "year-consistency").status;
+        assert_eq!(
+            status(&report(
+                "现将2023年度工作报告如下。",
+                "2021年,我县被命名为示范县。"
+            )),
+            Status::Pass
+        );
+        assert_eq!(
+            status(&report("现将2022年度工作报告如下。", "")),
+            Status::Gap
+        );
+        assert_eq!(
+            status(&report("现将2019年以来的工作报告如下。", "")),
+            Status::Pass
+        );
+        let plan = "云山县人民政府关于2023年度法治政府建设情况的报告\n一、主要举措和成效\n全年审查文件23件。\n\
+            二、下一步工作安排\n巩固2023年工作要点落实成果,2024年,我们将继续推进。";
+        // 2023 in passing is no plan year; 2024 in mid-sentence is not read either: no verdict.
+        assert_eq!(status(plan), Status::Skip);
     }
 
     #[test]
