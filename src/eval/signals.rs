@@ -662,19 +662,79 @@ fn year_value(s: &str) -> Option<i32> {
     years_in(&format!("{s}年")).first().map(|(y, _)| *y)
 }
 
+/// A township-level unit: 镇, 乡, 街道 (the name as read, or the title before 关于).
+static TOWNSHIP: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:镇|乡|街道|街道办事处|镇人民政府|乡人民政府|苏木|民族乡)(?:党委|人民政府|政府)?$")
+});
+/// A unit making rules: 制定/出台/颁布 … 规章 or 地方性法规.
+static MAKES_RULES: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:制定|出台|颁布|发布)(?:了)?[^。;,]{0,8}?(政府规章|规章|地方性法规)"));
+/// Sentences where the rules are someone else's: a township takes part, learns, applies.
+static NOT_ITS_OWN_RULES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"征求意见|意见建议|配合|参与|协助|上级|省|市|县|宣传|学习|贯彻|落实|执行|备案|解读|培训|国家|新出台|新颁布",
+    )
+});
+
+/// A township claiming powers it does not have: only the State Council's departments and the
+/// governments of provinces and of cities with districts make 规章, only people's congresses
+/// make 地方性法规.
+fn level_claims(report: &Report) -> Vec<(Evidence, String)> {
+    let name = report.meta.unit.as_deref().or(report.meta.title.as_deref());
+    let Some(name) = name.map(|n| n.split("关于").next().unwrap_or(n).trim()) else {
+        return Vec::new();
+    };
+    if !TOWNSHIP.is_match(name) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for b in report.body() {
+        let block = &report.blocks[b];
+        let text = &block.folded.text;
+        for s in block.sentences() {
+            let sentence = &text[s.clone()];
+            let Some(m) = MAKES_RULES.captures(sentence).and_then(|c| c.get(1)) else {
+                continue;
+            };
+            // 规章制度 are a unit's internal rules, which any unit makes.
+            if sentence[m.end()..].starts_with("制度") || NOT_ITS_OWN_RULES.is_match(sentence) {
+                continue;
+            }
+            let at = s.start + m.start()..s.start + m.end();
+            out.push((
+                evidence(report, b, at),
+                format!(
+                    "line {}: a township-level unit ({name}) claims to make {}",
+                    block.line,
+                    m.as_str()
+                ),
+            ));
+        }
+    }
+    out
+}
+
 pub(super) fn year_consistency_verdict(
     report: &Report,
     parts: &Parts,
     y: &YearConsistencyCheck,
 ) -> Verdict {
+    let mut problems: Vec<(Evidence, String)> = level_claims(report);
     let Some(year) = report.meta.year else {
+        if !problems.is_empty() {
+            let whys: Vec<String> = problems.iter().take(3).map(|(_, w)| w.clone()).collect();
+            return (
+                Status::Gap,
+                whys.join("; "),
+                problems.into_iter().map(|(e, _)| e).collect(),
+            );
+        }
         return (
             Status::Skip,
             "the report year is not known".into(),
             Vec::new(),
         );
     };
-    let mut problems: Vec<(Evidence, String)> = Vec::new();
     let mut checked: Vec<String> = Vec::new();
     // What fits, as the evidence of a pass.
     let mut fits: Vec<Evidence> = Vec::new();
@@ -877,7 +937,7 @@ pub(super) fn year_consistency_verdict(
     (
         Status::Gap,
         format!(
-            "{n} year{} out of the timeline: {}{}",
+            "{n} problem{} with the timeline or the unit's level: {}{}",
             super::plural(n),
             whys.join("; "),
             if more { "; …" } else { "" }
@@ -1004,6 +1064,32 @@ mod tests {
             二、下一步工作安排\n巩固2023年工作要点落实成果,2024年,我们将继续推进。";
         // 2023 in passing is no plan year; 2024 in mid-sentence is not read either: no verdict.
         assert_eq!(status(plan), Status::Skip);
+    }
+
+    #[test]
+    fn a_township_making_rules_is_flagged_but_not_its_internal_rules() {
+        let report = |unit: &str, sentence: &str| {
+            format!(
+                "{unit}关于2023年度法治政府建设情况的报告\n一、主要举措和成效\n{sentence}\n二、2024年工作安排\n继续推进。"
+            )
+        };
+        let status = |t: &str| verdict(t, "year-consistency").status;
+        assert_eq!(
+            status(&report("白石镇人民政府", "我镇制定出台政府规章2部。")),
+            Status::Gap
+        );
+        assert_eq!(
+            status(&report("白石镇人民政府", "我镇制定完善内部规章制度5项。")),
+            Status::Pass
+        );
+        assert_eq!(
+            status(&report("白石镇人民政府", "认真学习新出台的地方性法规。")),
+            Status::Pass
+        );
+        assert_eq!(
+            status(&report("白石市人民政府", "制定出台政府规章2部。")),
+            Status::Pass
+        );
     }
 
     #[test]
