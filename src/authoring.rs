@@ -197,6 +197,10 @@ pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
                 "A gap when the plan part {} is for the report year or earlier.",
                 name(y.plan)
             ));
+            out.push(
+                "A gap when a township-level unit (镇, 乡, 街道) claims to make 规章 or 地方性法规."
+                    .into(),
+            );
         }
     }
     out

@@ -288,6 +288,10 @@ mod tests {
             name(g.unit_place("深圳市司法局关于2023年度湖北省…").unwrap()),
             ("广东省", Some("深圳市"))
         );
+        // A township or district named like a place is not that place.
+        assert_eq!(g.unit_place("中山街道办事处"), None);
+        assert_eq!(g.unit_place("朝阳区人民政府"), None);
+        assert_eq!(g.unit_place("湖南镇人民政府"), None);
         // Places that disagree: no verdict.
         assert_eq!(g.unit_place("湖南省株洲市 广东省"), None);
     }
