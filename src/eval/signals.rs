@@ -266,7 +266,7 @@ static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A sentence that gives causes, not a problem.
 static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^\s*(?:究其原因|原因|主要原因|分析原因|从原因|其原因|造成[^,;。]{0,12}原因)")
+    re(r"^\s*(?:[一二三四五六七八九十]{1,3}是)?[^,;。]{0,12}(?:原因|根源|之所以)")
 });
 static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -380,35 +380,48 @@ pub(crate) fn count_substance(
     // Items: (block, range of the item's text), opened by a sub-heading or an inline marker.
     let mut items: Vec<(usize, Range<usize>)> = Vec::new();
     let mut sentences: Vec<(usize, Range<usize>, Reading)> = Vec::new();
+    // The rank of a sub-heading about causes (（二）原因分析) while inside its section.
+    let mut in_causes: Option<u8> = None;
     for (k, &b) in blocks.iter().enumerate() {
         let block = &report.blocks[b];
         let text = &block.folded.text;
         let from = text_from(report, parts, scope, b).min(text.len());
         count.chars += text[from..].chars().count();
+        let sub_heading = block.heading().filter(|_| k > 0);
+        if let Some(h) = sub_heading {
+            in_causes = h
+                .title
+                .contains("原因")
+                .then_some(h.rank)
+                .or(in_causes.filter(|&r| h.rank > r));
+        }
+        // Causes are not problems, and not stock phrases either.
+        if in_causes.is_some() {
+            continue;
+        }
+        // A sub-heading's title is a label (（一）存在的问题), not a sentence of the text.
+        let body = sub_heading.map_or(from, |h| h.body_start.min(text.len()));
         for s in block.sentences() {
-            if s.end <= from {
+            if s.end <= body {
                 continue;
             }
-            let s = s.start.max(from)..s.end;
+            let s = s.start.max(body)..s.end;
             let reading = read_sentence(&text[s.clone()], stock);
             if !CAUSE.is_match(&text[s.clone()]) {
                 let s = first_sentence(text, s);
                 sentences.push((b, s, reading));
             }
         }
-        // A sub-heading of the part opens an item, unless it is about causes (（二）原因分析).
-        if k > 0
-            && let Some(h) = block.heading()
-            && !h.title.contains("原因")
-        {
-            items.push((b, 0..text.len()));
-            continue;
-        }
+        // Items: a sub-heading of the part opens one (its title and text up to any inline
+        // items), and each inline marker (一是…, ①, (1), 1.) opens one.
         let markers: Vec<usize> = ITEM_MARKER
             .find_iter(text)
             .map(|m| m.start())
-            .filter(|&at| at >= from)
+            .filter(|&at| at >= body)
             .collect();
+        if sub_heading.is_some() {
+            items.push((b, 0..markers.first().copied().unwrap_or(text.len())));
+        }
         for (n, &at) in markers.iter().enumerate() {
             let end = markers.get(n + 1).copied().unwrap_or(text.len());
             items.push((b, at..end));
@@ -1064,6 +1077,22 @@ mod tests {
             二、下一步工作安排\n巩固2023年工作要点落实成果,2024年,我们将继续推进。";
         // 2023 in passing is no plan year; 2024 in mid-sentence is not read either: no verdict.
         assert_eq!(status(plan), Status::Skip);
+    }
+
+    #[test]
+    fn problems_under_a_sub_heading_count_and_causes_under_theirs_do_not() {
+        let text = "云山县关于2023年度法治政府建设情况的报告\n一、主要举措和成效\n审查文件23件。\n\
+            二、存在的问题和原因\n(一)存在的问题。一是乡镇执法人员严重不足;二是合法性审查覆盖不到村级。\n\
+            (二)原因分析\n一是思想认识有待进一步提高;二是工作机制还不够完善。\n\
+            三、2024年工作安排\n继续推进。";
+        let f = verdict(text, "shortcomings-substance");
+        assert_eq!(f.status, Status::Pass, "{}", f.message);
+        assert!(
+            f.message.starts_with("2 concrete problems"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("0 of 2 sentences"), "{}", f.message);
     }
 
     #[test]
