@@ -64,7 +64,8 @@ static ABOUT_OTHERS: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"对口|援[建助藏疆]|支援|帮扶|协作|结对|考察|借鉴|学习[^,;。]{0,8}(?:经验|做法)|赴|前往|",
         r"[到去][^,;。]{0,10}(?:学习|考察|交流|调研)|交流|来自|邀请|来[我本]|兄弟|外省|外地|跨省|跨区域|",
-        r"异地|省外|市外|区域合作|一体化|毗邻|接壤|联动|互认|通办|签订|签署|合作|联合|与|同|相比|对标"
+        r"异地|省外|市外|区域合作|一体化|毗邻|接壤|联动|互认|通办|签订|签署|合作|联合|与|同|相比|对标|",
+        r"对接|协同|共建|携手|周边|流域|举办|主办|参加|出席|参会|比赛|籍|务工|游客|客商|投资"
     ))
 });
 /// What presents a cited document as the unit's own basis.
@@ -553,7 +554,7 @@ static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
 /// are names of things more often than results.
 static CHINESE_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:^|[^第])([一二三四五六七八九两]?[十百千万][一二三四五六七八九十百千万两]*)\s*(?:余|多)?\s*(?:人次|件|次|人|名|场|家|户|起|宗|份|篇|期|批)",
+        r"(?:^|[^第一二三四五六七八九十百千万两零〇])([一二三四五六七八九两]?[十百千万][一二三四五六七八九十百千万两]*)\s*(?:余|多)?\s*(?:人次|件|次|人|名|场|家|户|起|宗|份|篇|期|批)",
     )
 });
 static PERCENT_WORDS: LazyLock<Regex> =
@@ -758,7 +759,10 @@ pub(super) fn year_consistency_verdict(
         let text = &report.blocks[b].folded.text;
         let c = REPORTED_YEAR.captures(text)?;
         let g = c.get(1)?;
-        if SPAN_START.is_match(&text[g.end()..]) {
+        // A year in a cited document (《关于报送2022年度…的通知》) or a span is not the one reported on.
+        if SPAN_START.is_match(&text[g.end()..])
+            || !years_in(text).iter().any(|(_, r)| r.start == g.start())
+        {
             return None;
         }
         Some((b, g.range(), year_value(g.as_str())?))
@@ -973,6 +977,8 @@ mod tests {
         assert_eq!(count("共受理XX件,办结率××%。"), 0);
         assert_eq!(figures_in("共受理XX件,办结率××%。").1.len(), 2);
         assert_eq!(count("调解成功率百分之九十八。"), 1);
+        assert_eq!(count("召开第二十次全体会议,第12次常务会议。"), 0);
+        assert_eq!(count("共受理2023件。"), 1);
     }
 
     #[test]
@@ -1016,6 +1022,8 @@ mod tests {
         pass("学习借鉴《浙江省行政执法规定》的经验做法。");
         pass("参照《浙江省行政执法规定》完善本县制度。");
         pass("对口支援西藏自治区的受援县。");
+        pass("我县代表队参加湖北省举办的法治知识竞赛。");
+        pass("我县为湖北籍务工人员提供法律援助。");
         pass("认真贯彻落实《法治政府建设实施纲要(2021-2025年)》。");
         // A county whose prefecture is not known: another prefecture of its province is no verdict.
         pass("根据《长沙市重大行政决策程序规定》,规范决策程序。");
@@ -1067,6 +1075,10 @@ mod tests {
         );
         assert_eq!(
             status(&report("现将2022年度工作报告如下。", "")),
+            Status::Gap
+        );
+        assert_ne!(
+            status(&report("按照《关于报送2022年度报告的通知》,报告如下。", "")),
             Status::Gap
         );
         assert_eq!(
