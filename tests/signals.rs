@@ -55,7 +55,10 @@ fn a_county_quoting_another_provinces_programme_as_its_own_is_flagged() {
     assert_eq!(f["severity"], "warning");
     let m = message(&f);
     assert!(m.contains("广西壮族自治区") && m.contains("广东省"), "{m}");
-    assert!(m.contains("cited as the unit's basis"), "{m}");
+    assert!(
+        m.contains("line 7 cites a programme of 广东省 as the unit's basis"),
+        "{m}"
+    );
     let ev = evidence(&f);
     assert_eq!(ev.len(), 1, "{ev:?}");
     assert_eq!(ev[0].0, 7);

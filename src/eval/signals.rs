@@ -183,8 +183,8 @@ pub(super) fn jurisdiction_verdict(
                 }
                 let at = clause.start + whole.start()..clause.start + whole.end();
                 let why = format!(
-                    "{} at line {}: a programme of {} cited as the unit's basis",
-                    g.places[place].name, report.blocks[b].line, g.places[place].name
+                    "line {} cites a programme of {} as the unit's basis",
+                    report.blocks[b].line, g.places[place].name
                 );
                 found.push((evidence(report, b, at), why));
             }
@@ -200,9 +200,9 @@ pub(super) fn jurisdiction_verdict(
                     continue;
                 }
                 let why = format!(
-                    "{} at line {}: named beside 「{}」",
-                    g.places[place].name,
+                    "line {} names {} beside 「{}」",
                     report.blocks[b].line,
+                    g.places[place].name,
                     me.get(0).map_or("", |m| m.as_str())
                 );
                 found.push((evidence(report, b, at), why));
@@ -274,6 +274,8 @@ static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|[。;:!?,])\s*(?:[一二三四五六七八九十]{1,3}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}[.、](?:\D|$))",
     )
 });
+/// The longest sub-heading title read as a label rather than as a sentence.
+const LABEL_CHARS: usize = 15;
 /// Characters left in a sentence once stock phrases and generic words are taken out, below
 /// which it names no concrete problem.
 const CONCRETE_CHARS: usize = 4;
@@ -400,8 +402,11 @@ pub(crate) fn count_substance(
         if in_causes.is_some() {
             continue;
         }
-        // A sub-heading's title is a label (（一）存在的问题), not a sentence of the text.
-        let body = sub_heading.map_or(from, |h| h.body_start.min(text.len()));
+        // A short sub-heading title is a label (（一）存在的问题), not a sentence of the text; a
+        // long one (1.法治宣传教育工作仍存薄弱环节,……。) is the problem itself.
+        let body = sub_heading
+            .filter(|h| h.title.chars().count() <= LABEL_CHARS)
+            .map_or(from, |h| h.body_start.min(text.len()));
         for s in block.sentences() {
             if s.end <= body {
                 continue;
