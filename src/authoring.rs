@@ -162,6 +162,46 @@ pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
             "Every numbered heading must follow its sibling's number (1, 2, 3…), at every level."
                 .into(),
         ),
+        Check::Jurisdiction(j) => {
+            out.push(format!("Looks in {}.", scope_text(pack, &j.scope)));
+            out.push("Takes the unit's province (and prefecture) from its name or title; a skip when the name gives none.".into());
+            out.push("A gap when a self-reference (我省, 本市, 全县 …) stands beside another province's or prefecture's name, or when a cited document of another province (or of another prefecture of the unit's province) is given as the unit's basis (根据《…》, 贯彻落实《…》).".into());
+            if !j.about_others.is_empty() {
+                out.push(format!(
+                    "Clauses matching {} are about other places and not counted.",
+                    patterns(&j.about_others)
+                ));
+            }
+        }
+        Check::Substance(s) => {
+            out.push(format!("Looks in {}.", scope_text(pack, &s.scope)));
+            out.push(format!(
+                "Counts concrete problems (items or sentences that say more than stock phrases); a gap below {} or when more than {:.0}% of the sentences are stock phrases only.",
+                s.min_items,
+                s.max_stock_ratio * 100.0
+            ));
+            out.push(format!("When the part is missing: {}.", s.if_missing));
+        }
+        Check::Figures(f) => {
+            out.push(format!("Looks in {}.", scope_text(pack, &f.scope)));
+            out.push(format!("Counts figures (counts with a measure word, rates, amounts; not years, dates, document or item numbers, nor placeholders like XX件); a gap below {}.", f.min_figures));
+            out.push(format!("When the part is missing: {}.", f.if_missing));
+        }
+        Check::YearConsistency(y) => {
+            let name = |p: Option<usize>| {
+                p.map_or("(none)".to_string(), |p| format!("`{}`", pack.rules[p].id))
+            };
+            out.push("A gap when the opening reports on another year than the title's.".into());
+            out.push(format!("A gap when sentences of the results part {} lead with an earlier year as the year's work (2021年，我县… in a report on 2023), or when none leads with the report year but several lead with another.", name(y.results)));
+            out.push(format!(
+                "A gap when the plan part {} is for the report year or earlier.",
+                name(y.plan)
+            ));
+            out.push(
+                "A gap when a township-level unit (镇, 乡, 街道) claims to make 规章 or 地方性法规."
+                    .into(),
+            );
+        }
     }
     out
 }
@@ -301,7 +341,11 @@ pub fn all_patterns(pack: &Pack) -> Vec<String> {
             Check::Content(c) => c.any.iter().chain(c.together.iter().flatten()).collect(),
             Check::Year(y) => y.relative.iter().collect(),
             Check::Publication(p) => p.statement.iter().collect(),
-            Check::Order(_) | Check::Numbering => Vec::new(),
+            Check::Jurisdiction(j) => j.about_others.iter().collect(),
+            Check::Substance(s) => s.stock.iter().collect(),
+            Check::Order(_) | Check::Numbering | Check::Figures(_) | Check::YearConsistency(_) => {
+                Vec::new()
+            }
         };
         out.extend(res.iter().map(|re| re.as_str().to_string()));
     }

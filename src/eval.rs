@@ -20,6 +20,14 @@ pub fn use_prefilters(on: bool) {
     PREFILTERS.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
+// The gazetteer and the measures are library modules of their own; they are declared here while
+// src/lib.rs is being rewritten, and move to `pub mod` lines in lib.rs with it.
+#[path = "gazetteer.rs"]
+pub mod gazetteer;
+#[path = "measures.rs"]
+pub mod measures;
+mod signals;
+
 /// Longest quote, in characters, given as evidence.
 const QUOTE_CHARS: usize = 60;
 const MAX_EVIDENCE: usize = 3;
@@ -116,6 +124,10 @@ pub fn audit(report: &Report, pack: &Pack) -> Vec<Finding> {
                 Check::Publication(p) => publication_verdict(report, &parts, p),
                 Check::Order(ps) => order_verdict(report, pack, &parts, ps),
                 Check::Numbering => numbering_verdict(report),
+                Check::Jurisdiction(j) => signals::jurisdiction_verdict(report, &parts, j),
+                Check::Substance(s) => signals::substance_verdict(report, pack, &parts, s),
+                Check::Figures(f) => signals::figures_verdict(report, pack, &parts, f),
+                Check::YearConsistency(y) => signals::year_consistency_verdict(report, &parts, y),
             };
             Finding {
                 rule: rule.id.clone(),
@@ -147,6 +159,32 @@ fn heading_evidence(report: &Report, block: usize) -> Evidence {
         text
     };
     Evidence::new(b.line, text)
+}
+
+/// The lines a set of blocks spans, for saying where a check looked: "lines 5–23".
+fn lines_label(report: &Report, blocks: &[usize]) -> String {
+    match (blocks.first(), blocks.last()) {
+        (Some(&a), Some(&b)) if a != b => {
+            format!("lines {}–{}", report.blocks[a].line, report.blocks[b].line)
+        }
+        (Some(&a), _) => format!("line {}", report.blocks[a].line),
+        _ => "no lines".into(),
+    }
+}
+
+/// Where matching starts in block `b` of a scope: after the heading's own title for the heading
+/// of a `part-body:` scope, else at 0.
+fn text_from(report: &Report, parts: &Parts, scope: &Scope, b: usize) -> usize {
+    match scope {
+        Scope::PartBody(p)
+            if parts.0[*p]
+                .as_ref()
+                .is_some_and(|part| part.how == FoundBy::Heading(b)) =>
+        {
+            report.blocks[b].heading().map_or(0, |h| h.body_start)
+        }
+        _ => 0,
+    }
 }
 
 fn part_name(pack: &Pack, i: usize) -> String {
@@ -378,7 +416,22 @@ fn section_verdict(
                 }
             }
         }
-        return (Status::Gap, format!("not found: {how}"), Vec::new());
+        // Say where it looked, so a reviewer can tell a missing part from one the search missed.
+        let searched =
+            scope_blocks(report, parts, &s.scope).unwrap_or_else(|_| report.body().collect());
+        let headings = searched
+            .iter()
+            .filter(|&&b| report.blocks[b].heading().is_some())
+            .count();
+        let message = format!(
+            "not found: {how} (searched {headings} heading{} and {} paragraph{} of {}, {})",
+            plural(headings),
+            searched.len() - headings,
+            plural(searched.len() - headings),
+            scope_label(pack, &s.scope),
+            lines_label(report, &searched)
+        );
+        return (Status::Gap, message, Vec::new());
     };
     let chars: usize = part.blocks.iter().map(|&b| report.blocks[b].chars()).sum();
     let items: usize = part
@@ -529,6 +582,77 @@ fn content_matches(
     found
 }
 
+/// A pattern as shown in a message: its source, cut short.
+/// Groups and anchors are left out (fragments expand to `(?:…)`), leaving the alternatives.
+fn pattern_label(re: &Regex) -> String {
+    let p = re
+        .as_str()
+        .replace("(?:", "")
+        .replace(['(', ')', '^', '$'], "");
+    if p.chars().count() <= 24 {
+        format!("`{p}`")
+    } else {
+        format!("`{}…`", p.chars().take(24).collect::<String>())
+    }
+}
+
+/// The unit (sentence or line) that comes closest to a `together` group without meeting it:
+/// the most of the group's patterns matched, at least one and not all.
+fn closest_partial(
+    report: &Report,
+    c: &ContentCheck,
+    blocks: &[usize],
+    from: &dyn Fn(usize) -> usize,
+) -> Option<(Evidence, String)> {
+    if c.within == Within::Scope || c.together.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, usize, std::ops::Range<usize>, String)> = None;
+    for &b in blocks {
+        let text = &report.blocks[b].folded.text;
+        let start = from(b).min(text.len());
+        let units = if c.within == Within::Sentence {
+            report.blocks[b].sentences()
+        } else {
+            std::iter::once(start..text.len()).collect()
+        };
+        for u in units.into_iter().filter(|u| u.end > start) {
+            let u = u.start.max(start)..u.end;
+            for group in &c.together {
+                let hits: Vec<Option<regex::Match>> =
+                    group.iter().map(|re| re.find(&text[u.clone()])).collect();
+                let n = hits.iter().flatten().count();
+                if n == 0 || n == group.len() || best.as_ref().is_some_and(|b| b.0 >= n) {
+                    continue;
+                }
+                let Some(first) = hits.iter().flatten().next() else {
+                    continue;
+                };
+                let at = u.start + first.start()..u.start + first.end();
+                let missing: Vec<String> = group
+                    .iter()
+                    .zip(&hits)
+                    .filter(|(_, h)| h.is_none())
+                    .map(|(re, _)| pattern_label(re))
+                    .collect();
+                let why = format!(
+                    "line {} has 「{}」 but not {} in the same {}",
+                    report.blocks[b].line,
+                    first.as_str(),
+                    missing.join(", "),
+                    if c.within == Within::Sentence {
+                        "sentence"
+                    } else {
+                        "line"
+                    }
+                );
+                best = Some((n, b, at, why));
+            }
+        }
+    }
+    best.map(|(_, b, at, why)| (evidence(report, b, at), why))
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -549,16 +673,7 @@ fn content_verdict(report: &Report, pack: &Pack, parts: &Parts, c: &ContentCheck
             return (c.if_missing, message, Vec::new());
         }
     };
-    let from = |b: usize| match &c.scope {
-        Scope::PartBody(p)
-            if parts.0[*p]
-                .as_ref()
-                .is_some_and(|part| part.how == FoundBy::Heading(b)) =>
-        {
-            report.blocks[b].heading().map_or(0, |h| h.body_start)
-        }
-        _ => 0,
-    };
+    let from = |b: usize| text_from(report, parts, &c.scope, b);
     let mut found = content_matches(report, c, &blocks, &from);
     let n = found.len();
     match (c.forbid, n == 0) {
@@ -583,7 +698,17 @@ fn content_verdict(report: &Report, pack: &Pack, parts: &Parts, c: &ContentCheck
                     }
                 }
             }
-            (Status::Gap, format!("not found in {where_}"), found)
+            // The closest passage it rejected: a sentence with some patterns of a group but not all.
+            let lines = lines_label(report, &blocks);
+            if let Some((ev, why)) = closest_partial(report, c, &blocks, &from) {
+                let message = format!("not found in {where_} ({lines}); closest: {why}");
+                return (Status::Gap, message, vec![ev]);
+            }
+            (
+                Status::Gap,
+                format!("not found in {where_} ({lines})"),
+                found,
+            )
         }
         (true, true) => (Status::Pass, format!("none found in {where_}"), found),
         (true, false) => {

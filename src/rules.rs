@@ -179,6 +179,18 @@ struct RawRule {
     // order
     #[serde(default)]
     parts: Patterns,
+    // jurisdiction
+    #[serde(default)]
+    about_others: Patterns,
+    // substance
+    max_stock_ratio: Option<f64>,
+    #[serde(default)]
+    stock: Patterns,
+    // figures
+    min_figures: Option<usize>,
+    // year-consistency
+    results: Option<Spanned<String>>,
+    plan: Option<Spanned<String>>,
 }
 
 /// The kinds of check, and the keys each takes besides the common ones.
@@ -204,6 +216,19 @@ const KINDS: &[(&str, &[&str])] = &[
     ("publication", &["deadline", "statement", "scope"]),
     ("order", &["parts"]),
     ("numbering", &[]),
+    ("jurisdiction", &["scope", "about-others"]),
+    (
+        "substance",
+        &[
+            "scope",
+            "min-items",
+            "max-stock-ratio",
+            "stock",
+            "if-missing",
+        ],
+    ),
+    ("figures", &["scope", "min-figures", "if-missing"]),
+    ("year-consistency", &["results", "plan"]),
 ];
 
 impl RawRule {
@@ -216,8 +241,9 @@ impl RawRule {
             };
         }
         take!(opt: name, kind, severity, basis, help, levels, otherwise, min_chars, min_items, scope,
-              within, forbid, if_missing, offset, deadline;
-              list: example, headings, fallback, until, any, together, relative, statement, parts);
+              within, forbid, if_missing, offset, deadline, max_stock_ratio, min_figures, results, plan;
+              list: example, headings, fallback, until, any, together, relative, statement, parts,
+                    about_others, stock);
         // Errors about the merged rule point at the override, in its own file.
         self.id = o.id;
         self.src = o.src;
@@ -244,6 +270,12 @@ impl RawRule {
             ("deadline", self.deadline.is_some()),
             ("statement", !self.statement.is_empty()),
             ("parts", !self.parts.is_empty()),
+            ("about-others", !self.about_others.is_empty()),
+            ("max-stock-ratio", self.max_stock_ratio.is_some()),
+            ("stock", !self.stock.is_empty()),
+            ("min-figures", self.min_figures.is_some()),
+            ("results", self.results.is_some()),
+            ("plan", self.plan.is_some()),
         ];
         set.iter().filter(|(_, on)| *on).map(|(k, _)| *k).collect()
     }
@@ -321,6 +353,44 @@ pub struct PublicationCheck {
     pub scope: Scope,
 }
 
+/// Places named as the unit's own that are not its own (see [`crate::eval::gazetteer`]).
+#[derive(Debug, Clone)]
+pub struct JurisdictionCheck {
+    pub scope: Scope,
+    /// Clauses about other places (对口支援, 赴…考察): a place named there is not claimed.
+    pub about_others: Vec<Regex>,
+}
+
+/// A shortcomings part that names concrete problems rather than stock phrases.
+#[derive(Debug, Clone)]
+pub struct SubstanceCheck {
+    pub scope: Scope,
+    /// Concrete problems the part must list.
+    pub min_items: usize,
+    /// Largest share of the part's sentences that may be stock phrases only.
+    pub max_stock_ratio: f64,
+    /// Stock phrases (有待进一步加强); the built-in list when the pack gives none.
+    pub stock: Vec<Regex>,
+    pub if_missing: Status,
+}
+
+/// A part that carries figures: counts, rates, amounts.
+#[derive(Debug, Clone)]
+pub struct FiguresCheck {
+    pub scope: Scope,
+    pub min_figures: usize,
+    pub if_missing: Status,
+}
+
+/// Years that fit the report's timeline.
+#[derive(Debug, Clone)]
+pub struct YearConsistencyCheck {
+    /// The part on the year's results, whose leading years must be the report year.
+    pub results: Option<usize>,
+    /// The plan, which must not be for the report year or before.
+    pub plan: Option<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Check {
     /// A required part, found by its heading at any level, by a paragraph that introduces it, or
@@ -336,6 +406,14 @@ pub enum Check {
     Order(Vec<usize>),
     /// Headings are numbered in sequence at every level.
     Numbering,
+    /// No other province's or prefecture's programme or name is presented as the unit's own.
+    Jurisdiction(JurisdictionCheck),
+    /// The shortcomings name concrete problems, not only stock phrases.
+    Substance(SubstanceCheck),
+    /// A part carries figures.
+    Figures(FiguresCheck),
+    /// Every year fits the report's timeline.
+    YearConsistency(YearConsistencyCheck),
 }
 
 #[derive(Debug, Clone)]
@@ -1052,6 +1130,56 @@ impl RuleCx<'_> {
                 )
             }
             "numbering" => Check::Numbering,
+            "jurisdiction" => Check::Jurisdiction(JurisdictionCheck {
+                scope: self.scope(Scope::Body),
+                about_others: self.patterns(&r.about_others),
+            }),
+            "substance" => {
+                if r.scope.is_none() {
+                    self.err(
+                        r.id.span().start,
+                        "a substance rule needs a `scope` (e.g. \"part-body:shortcomings\")".into(),
+                    );
+                }
+                let max_stock_ratio = r.max_stock_ratio.unwrap_or(0.5);
+                if !(0.0..=1.0).contains(&max_stock_ratio) {
+                    self.err(
+                        r.id.span().start,
+                        format!("max-stock-ratio {max_stock_ratio} is not a share between 0 and 1"),
+                    );
+                }
+                Check::Substance(SubstanceCheck {
+                    scope: self.scope(Scope::Whole),
+                    min_items: r.min_items.unwrap_or(2),
+                    max_stock_ratio,
+                    stock: self.patterns(&r.stock),
+                    if_missing: r.if_missing.unwrap_or(Status::Skip),
+                })
+            }
+            "figures" => {
+                if r.scope.is_none() {
+                    self.err(
+                        r.id.span().start,
+                        "a figures rule needs a `scope` (e.g. \"part:achievements\")".into(),
+                    );
+                }
+                Check::Figures(FiguresCheck {
+                    scope: self.scope(Scope::Whole),
+                    min_figures: r.min_figures.unwrap_or(3),
+                    if_missing: r.if_missing.unwrap_or(Status::Skip),
+                })
+            }
+            "year-consistency" => {
+                let results = r
+                    .results
+                    .as_ref()
+                    .and_then(|p| self.part(p.get_ref(), p.span().start));
+                let plan = r
+                    .plan
+                    .as_ref()
+                    .and_then(|p| self.part(p.get_ref(), p.span().start));
+                Check::YearConsistency(YearConsistencyCheck { results, plan })
+            }
             _ => return None,
         };
         Some(check)

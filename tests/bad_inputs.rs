@@ -801,7 +801,9 @@ fn check_specifics(name: &str, v: &Value, problems: &mut Vec<String>) {
     }
     if name.starts_with("a huge single line") {
         let r = report("one-line.txt").unwrap_or_default();
-        if r["meta"]["encoding"] != "UTF-8" || r["results"].as_array().map_or(0, Vec::len) != 15 {
+        let rules = auditor::rules::Pack::load("2021").map_or(0, |p| p.rules.len());
+        if r["meta"]["encoding"] != "UTF-8" || r["results"].as_array().map_or(0, Vec::len) != rules
+        {
             problems.push(format!("one-line.txt: meta {}", r["meta"]));
         }
     }

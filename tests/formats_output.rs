@@ -18,6 +18,8 @@ const HOSTILE_NAME: &str = "=cmd|' calc'!A0 <script>x`y`.txt";
 const NEWLINE_NAME: &str = "line\n::error::injected.txt";
 /// An input that does not exist: an unreadable report.
 const MISSING: &str = "missing.txt";
+/// The bundled samples (samples/*.txt).
+const SAMPLES: usize = 19;
 
 fn auditor() -> Command {
     let mut cmd = Command::cargo_bin("auditor").unwrap();
@@ -150,8 +152,8 @@ fn csv_has_a_header_and_a_row_per_report_and_rule() {
     let oracle = Oracle::new(samples(), &inputs);
     let (out, _) = run_format(samples(), "csv", &inputs);
     let rows = parse_csv(&out);
-    assert_eq!(oracle.reports().len(), 17);
-    assert_eq!(rows.len(), 1 + 17 * oracle.rules());
+    assert_eq!(oracle.reports().len(), SAMPLES);
+    assert_eq!(rows.len(), 1 + SAMPLES * oracle.rules());
     let header: Vec<&str> = rows[0].iter().collect();
     assert_eq!(
         header,
@@ -322,7 +324,7 @@ fn markdown_summarises_and_lists_gaps() {
         md.contains("samples/expected.toml"),
         "skipped files are listed"
     );
-    assert_eq!(md.matches("<details>").count(), 17 + 1);
+    assert_eq!(md.matches("<details>").count(), SAMPLES + 1);
     // Every gap is a row of its report's table.
     let gap_rows = md
         .lines()
@@ -440,7 +442,7 @@ fn sarif_validates_and_has_one_result_per_gap() {
     }
     // Every input is an artifact with its SHA-256; the pack is named in the run's properties.
     let artifacts = run["artifacts"].as_array().unwrap();
-    assert_eq!(artifacts.len(), 17);
+    assert_eq!(artifacts.len(), SAMPLES);
     for (a, r) in artifacts.iter().zip(oracle.reports()) {
         assert_eq!(a["location"]["uri"], r["path"]);
         assert_eq!(a["hashes"]["sha-256"], r["sha256"]);
@@ -599,7 +601,7 @@ fn junit_has_a_testcase_per_report_and_rule() {
     assert_eq!(root.name, "testsuites");
     assert_eq!(root.attr("name"), Some("auditor"));
     let cases = root.find_all("testcase");
-    assert_eq!(cases.len(), 17 * oracle.rules());
+    assert_eq!(cases.len(), SAMPLES * oracle.rules());
     assert_eq!(root.count("tests"), cases.len());
     // Every gap is a failure typed by its severity: the `error` ones are the error gaps.
     let failures = root.find_all("failure");
@@ -621,7 +623,7 @@ fn junit_has_a_testcase_per_report_and_rule() {
     assert_eq!(root.find_all("skipped").len(), skips);
     assert_eq!(root.count("errors"), 0);
     let suites = root.find_all("testsuite");
-    assert_eq!(suites.len(), 17);
+    assert_eq!(suites.len(), SAMPLES);
     for (suite, report) in suites.iter().zip(oracle.reports()) {
         assert_eq!(suite.attr("name"), report["path"].as_str());
         let props = suite.find_all("property");
@@ -796,7 +798,12 @@ fn github_annotates_each_gap() {
         out.lines().filter(|l| l.starts_with("skipped: ")).count(),
         oracle.skipped()
     );
-    assert!(out.lines().last().unwrap().contains("17 reports"));
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .contains(&format!("{SAMPLES} reports"))
+    );
     assert!(out.lines().last().unwrap().contains(&pack_hash()));
     for r in oracle.reports() {
         let line = format!(
