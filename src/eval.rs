@@ -16,7 +16,7 @@ use serde::Serialize;
 pub mod gazetteer;
 #[path = "measures.rs"]
 pub mod measures;
-mod signals;
+pub(crate) mod signals;
 
 /// Longest quote, in characters, given as evidence.
 const QUOTE_CHARS: usize = 60;
@@ -86,7 +86,7 @@ impl Part {
 }
 
 /// Parts found so far, by rule index.
-struct Parts(Vec<Option<Part>>);
+pub(crate) struct Parts(Vec<Option<Part>>);
 
 /// Audit one report against a pack: one finding per rule, in the pack's order.
 pub fn audit(report: &Report, pack: &Pack) -> Vec<Finding> {
@@ -152,7 +152,7 @@ fn lines_label(report: &Report, blocks: &[usize]) -> String {
 
 /// Where matching starts in block `b` of a scope: after the heading's own title for the heading
 /// of a `part-body:` scope, else at 0.
-fn text_from(report: &Report, parts: &Parts, scope: &Scope, b: usize) -> usize {
+pub(crate) fn text_from(report: &Report, parts: &Parts, scope: &Scope, b: usize) -> usize {
     match scope {
         Scope::PartBody(p)
             if parts.0[*p]
@@ -170,7 +170,11 @@ fn part_name(pack: &Pack, i: usize) -> String {
 }
 
 /// The blocks a scope covers, or the part it needs when that part was not found.
-fn scope_blocks(report: &Report, parts: &Parts, scope: &Scope) -> Result<Vec<usize>, usize> {
+pub(crate) fn scope_blocks(
+    report: &Report,
+    parts: &Parts,
+    scope: &Scope,
+) -> Result<Vec<usize>, usize> {
     Ok(match scope {
         Scope::Whole => report.content().collect(),
         Scope::Body => report.body().collect(),
@@ -190,7 +194,7 @@ fn scope_blocks(report: &Report, parts: &Parts, scope: &Scope) -> Result<Vec<usi
     })
 }
 
-fn find_parts(report: &Report, pack: &Pack) -> Parts {
+pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
     let mut parts = Parts(vec![None; pack.rules.len()]);
     for &i in &pack.section_order {
         let Check::Section(s) = &pack.rules[i].check else {
