@@ -26,7 +26,7 @@ pub fn use_prefilters(on: bool) {
 pub mod gazetteer;
 #[path = "measures.rs"]
 pub mod measures;
-mod signals;
+pub(crate) mod signals;
 
 /// Longest quote, in characters, given as evidence.
 const QUOTE_CHARS: usize = 60;
@@ -96,7 +96,7 @@ impl Part {
 }
 
 /// Parts found so far, by rule index.
-struct Parts(Vec<Option<Part>>);
+pub(crate) struct Parts(Vec<Option<Part>>);
 
 /// The parts a pack's section rules find in a report, as `(rule id, part)` in the pack's order;
 /// parts not found are left out. The same search [`audit`] uses, for callers that compare
@@ -174,7 +174,7 @@ fn lines_label(report: &Report, blocks: &[usize]) -> String {
 
 /// Where matching starts in block `b` of a scope: after the heading's own title for the heading
 /// of a `part-body:` scope, else at 0.
-fn text_from(report: &Report, parts: &Parts, scope: &Scope, b: usize) -> usize {
+pub(crate) fn text_from(report: &Report, parts: &Parts, scope: &Scope, b: usize) -> usize {
     match scope {
         Scope::PartBody(p)
             if parts.0[*p]
@@ -192,7 +192,11 @@ fn part_name(pack: &Pack, i: usize) -> String {
 }
 
 /// The blocks a scope covers, or the part it needs when that part was not found.
-fn scope_blocks(report: &Report, parts: &Parts, scope: &Scope) -> Result<Vec<usize>, usize> {
+pub(crate) fn scope_blocks(
+    report: &Report,
+    parts: &Parts,
+    scope: &Scope,
+) -> Result<Vec<usize>, usize> {
     Ok(match scope {
         Scope::Whole => report.content().collect(),
         Scope::Body => report.body().collect(),
@@ -212,7 +216,7 @@ fn scope_blocks(report: &Report, parts: &Parts, scope: &Scope) -> Result<Vec<usi
     })
 }
 
-fn find_parts(report: &Report, pack: &Pack) -> Parts {
+pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
     let mut parts = Parts(vec![None; pack.rules.len()]);
     for &i in &pack.section_order {
         let Check::Section(s) = &pack.rules[i].check else {
