@@ -37,6 +37,12 @@ pub struct Config {
     /// Paths audited when none are given on the command line (relative to the config file).
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Look for passages copied between the reports of the batch (`--copying`).
+    pub copying: Option<bool>,
+    /// Earlier years' reports to compare each report with (`--against`; relative to the config
+    /// file).
+    #[serde(default)]
+    pub against: Vec<String>,
     #[serde(skip)]
     pub file: Option<PathBuf>,
 }
@@ -56,7 +62,7 @@ impl Config {
             .map_err(|e| Diagnostic::whole(&file, format!("cannot read the config file: {e}")))?;
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             Diagnostic::at(&file, &text, e.span().map_or(0, |s| s.start), e.message().trim().to_string())
-                .with_help("keys: rules, include, exclude, fail-on, format, threads, paths, waivers (see README.md)")
+                .with_help("keys: rules, include, exclude, fail-on, format, threads, paths, waivers, copying, against (see README.md)")
         })?;
         config.file = Some(path.to_path_buf());
         Ok(config)

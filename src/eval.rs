@@ -20,12 +20,6 @@ pub fn use_prefilters(on: bool) {
     PREFILTERS.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
-// The gazetteer and the measures are library modules of their own; they are declared here while
-// src/lib.rs is being rewritten, and move to `pub mod` lines in lib.rs with it.
-#[path = "gazetteer.rs"]
-pub mod gazetteer;
-#[path = "measures.rs"]
-pub mod measures;
 pub(crate) mod signals;
 
 /// Longest quote, in characters, given as evidence.

@@ -10,7 +10,9 @@ pub mod config;
 pub mod copying;
 pub mod diagnostic;
 pub mod eval;
+pub mod gazetteer;
 pub mod load;
+pub mod measures;
 pub mod normalize;
 pub mod render;
 pub mod report;
@@ -31,6 +33,12 @@ pub struct Audited {
     pub pack_choice: Option<PackChoice>,
     pub meta: Option<Meta>,
     pub findings: Vec<Finding>,
+    /// How much substance the report's parts carry (characters, figures, items, stock
+    /// phrases), for sorting a batch; `None` when the report could not be read.
+    pub measures: Option<measures::Measures>,
+    /// Passages shared with other reports of the batch and with the unit's report of the year
+    /// before; only when copy detection ran (`--copying`, `--against`).
+    pub copying: Option<copying::Copying>,
     pub error: Option<String>,
 }
 
@@ -233,6 +241,8 @@ pub fn audit_input(input: &load::Input, packs: &PackSet, options: &load::Options
             pack_choice: None,
             meta: None,
             findings: Vec::new(),
+            measures: None,
+            copying: None,
             error: Some(error),
         }
     })
@@ -245,6 +255,7 @@ fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Optio
             let report = Report::parse(&document.text);
             let (i, pack_choice) = packs.choose(report.meta.year);
             let mut findings = eval::audit(&report, packs.get(i));
+            let measures = measures::measure(&report, packs.get(i));
             locate(&document, &mut findings);
             let source = Source {
                 sha256: document.sha256,
@@ -259,6 +270,8 @@ fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Optio
                 pack_choice,
                 meta: Some(report.meta),
                 findings,
+                measures: Some(measures),
+                copying: None,
                 error: None,
             }
         }
@@ -268,6 +281,8 @@ fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Optio
             pack_choice: None,
             meta: None,
             findings: Vec::new(),
+            measures: None,
+            copying: None,
             error: Some(e),
         },
     }
@@ -352,6 +367,101 @@ pub fn audit_each<E>(
         }
         result
     })
+}
+
+/// Copy detection for a batch, before it is audited: each input's [`copying::Copying`], in input
+/// order (`None` for an input that could not be read, or stdin, which is read once, by the
+/// audit). Passages shared between reports of the batch, and — for each report whose unit has
+/// a report of the year before in the batch or in `against` (`--against DIR`) — what it
+/// repeats of that report, by part. Pass 1 reads, parses and fingerprints every input (a few
+/// bytes a sentence are kept); the index then finds candidate pairs; only the reports in a pair
+/// are read again to verify them and quote the passages. `progress` is called once per input
+/// of pass 1.
+pub fn detect_copying(
+    inputs: &[load::Input],
+    against: &[load::Input],
+    packs: &PackSet,
+    options: &load::Options,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Option<copying::Copying>>, String> {
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let read = |input: &load::Input| -> Option<Report> {
+        if matches!(input, load::Input::Stdin) {
+            return None;
+        }
+        load::read(input, options)
+            .ok()
+            .map(|d| Report::parse(&d.text))
+    };
+    Ok(pool.install(|| {
+        let first: Vec<Option<(copying::Fingerprint, Meta)>> = inputs
+            .par_iter()
+            .map(|input| {
+                let fingerprint = read(input).map(|r| (copying::fingerprint(&r), r.meta));
+                progress();
+                fingerprint
+            })
+            .collect();
+        let mut index = copying::CopyIndex::new(copying::Options::default());
+        let mut metas = Vec::with_capacity(inputs.len());
+        for (id, f) in first.into_iter().enumerate() {
+            metas.push(f.map(|(fingerprint, meta)| {
+                index.add(id, fingerprint);
+                meta
+            }));
+        }
+        let paths: Vec<String> = inputs.iter().map(load::Input::label).collect();
+        let mut found = index.detect(&paths, |id| read(&inputs[id]));
+
+        // Year over year: the unit's report of the year before, in the batch, else in `against`.
+        let refs: Vec<Option<&Meta>> = metas.iter().map(Option::as_ref).collect();
+        let pack_of = |i: usize| packs.get(packs.choose(refs[i].and_then(|m| m.year)).0);
+        let in_batch = copying::pair_years(&refs, &refs);
+        let mut years = copying::previous_years(
+            &in_batch,
+            &paths,
+            |i| read(&inputs[i]),
+            |j| read(&inputs[j]),
+            pack_of,
+            Some(&index),
+        );
+        if !against.is_empty() {
+            let earlier: Vec<Option<Meta>> = against
+                .par_iter()
+                .map(|input| read(input).map(|r| r.meta))
+                .collect();
+            let earlier_refs: Vec<Option<&Meta>> = earlier.iter().map(Option::as_ref).collect();
+            let paired: std::collections::HashSet<usize> = in_batch.iter().map(|p| p.0).collect();
+            let pairs: Vec<(usize, usize)> = copying::pair_years(&refs, &earlier_refs)
+                .into_iter()
+                .filter(|(i, _)| !paired.contains(i))
+                .collect();
+            let earlier_paths: Vec<String> = against.iter().map(load::Input::label).collect();
+            years.extend(copying::previous_years(
+                &pairs,
+                &earlier_paths,
+                |i| read(&inputs[i]),
+                |j| read(&against[j]),
+                pack_of,
+                Some(&index),
+            ));
+        }
+        for (i, yoy) in years {
+            found[i].get_or_insert_with(Default::default).previous_year = Some(yoy);
+        }
+        // Every report that was indexed carries its result, a zero share included.
+        for (i, meta) in metas.iter().enumerate() {
+            if meta.is_some() {
+                found[i].get_or_insert_with(Default::default);
+            }
+        }
+        found
+    }))
 }
 
 /// Audit inputs in parallel and collect the results in input order: for batches that fit in

@@ -91,6 +91,18 @@ struct AuditArgs {
     #[arg(long)]
     summary: bool,
 
+    /// Find passages copied between the reports of the batch (names, numbers and punctuation
+    /// changed or not), and what each report repeats of its unit's report of the year before
+    /// when that is in the batch too. Reads the copied reports a second time.
+    #[arg(long)]
+    copying: bool,
+
+    /// Earlier years' reports (files or directories): each report is compared with its unit's
+    /// report of the year before among them — a plan copied forward, shortcomings unchanged.
+    /// Implies --copying. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    against: Vec<PathBuf>,
+
     /// When the exit code is 1: error (a gap of severity error), warning (error or warning), never.
     /// [default: error]
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -240,7 +252,21 @@ fn run(cli: AuditArgs) -> Result<u8> {
     let (inputs, skipped) = load::collect(&paths, &selection);
     // Compiling the prefilters costs more than they save on a few reports.
     auditor::eval::use_prefilters(inputs.len() >= 16);
-    let progress = progress_bar(inputs.len());
+    let mut against_paths = cli.against.clone();
+    if against_paths.is_empty() {
+        against_paths = config.against.iter().map(|p| config.resolve(p)).collect();
+    }
+    let copying = cli.copying || config.copying.unwrap_or(false) || !against_paths.is_empty();
+    let (against, against_skipped) = if against_paths.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        load::collect(&against_paths, &selection)
+    };
+    for s in &against_skipped {
+        eprintln!("warning: --against: skipped {}: {}", s.path, s.reason);
+    }
+    let passes = if copying { 2 } else { 1 };
+    let progress = progress_bar(inputs.len() * passes);
     let options = load::Options {
         encoding: cli.encoding,
     };
@@ -249,6 +275,12 @@ fn run(cli: AuditArgs) -> Result<u8> {
         if let Some(bar) = &progress {
             bar.inc(1);
         }
+    };
+    let mut found_copying = if copying {
+        auditor::detect_copying(&inputs, &against, &packs, &options, threads, &tick)
+            .map_err(|e| anyhow::anyhow!("error: {e}"))?
+    } else {
+        Vec::new()
     };
     let color = cli.output.is_none()
         && format == Format::Table
@@ -267,7 +299,10 @@ fn run(cli: AuditArgs) -> Result<u8> {
     let mut applier = auditor::waivers::Applier::new(&waivers, auditor::waivers::today());
     let rendered: std::io::Result<Vec<auditor::waivers::Stale>> = (|| {
         let mut renderer = render::renderer(format, ctx, &mut output)?;
+        let mut next = 0;
         auditor::audit_each(&inputs, &packs, &options, threads, &tick, |mut a| {
+            a.copying = found_copying.get_mut(next).and_then(Option::take);
+            next += 1;
             if let Some(e) = &a.error {
                 let line = format!("error: {}: {e}", a.path);
                 match &progress {

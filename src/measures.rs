@@ -144,9 +144,55 @@ pub fn measure(report: &Report, pack: &Pack) -> Measures {
     m
 }
 
+impl Measures {
+    /// One number to sort a batch by, 0–100: the mean of four parts, each capped at 1 — figures
+    /// in the results (10 or more count fully), concrete problems in the shortcomings (3 or
+    /// more), shortcomings that are not stock phrases (1 − the stock-phrase ratio; 0 without a
+    /// shortcomings part), and items in the plan (3 or more). A report with ten figures, three
+    /// concrete problems and a three-item plan scores 100; one with none of these, 0.
+    pub fn substance(&self) -> u8 {
+        let capped = |n: usize, full: usize| (n as f64 / full as f64).min(1.0);
+        let plain = if self.shortcomings_chars == 0 {
+            0.0
+        } else {
+            1.0 - self.stock_phrase_ratio.clamp(0.0, 1.0)
+        };
+        let mean = (capped(self.figures, 10)
+            + capped(self.shortcomings_items, 3)
+            + plain
+            + capped(self.plan_items, 3))
+            / 4.0;
+        (mean * 100.0).round() as u8
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn substance_is_the_mean_of_four_capped_parts() {
+        let full = Measures {
+            figures: 12,
+            shortcomings_chars: 300,
+            shortcomings_items: 4,
+            stock_phrase_ratio: 0.0,
+            plan_items: 3,
+            ..Measures::default()
+        };
+        assert_eq!(full.substance(), 100);
+        assert_eq!(Measures::default().substance(), 0);
+        let half = Measures {
+            figures: 5,
+            shortcomings_chars: 100,
+            shortcomings_items: 3,
+            stock_phrase_ratio: 1.0,
+            plan_items: 0,
+            ..Measures::default()
+        };
+        // (0.5 + 1 + 0 + 0) / 4
+        assert_eq!(half.substance(), 38);
+    }
 
     const REPORT: &str = "云山县人民政府关于2023年度法治政府建设情况的报告\n\
         一、主要举措和成效\n全年审查规范性文件23件，办理行政复议案件41件，出庭应诉率100%。\n\

@@ -353,7 +353,7 @@ pub struct PublicationCheck {
     pub scope: Scope,
 }
 
-/// Places named as the unit's own that are not its own (see [`crate::eval::gazetteer`]).
+/// Places named as the unit's own that are not its own (see [`crate::gazetteer`]).
 #[derive(Debug, Clone)]
 pub struct JurisdictionCheck {
     pub scope: Scope,

@@ -227,6 +227,8 @@ mod tests {
             pack_choice: None,
             meta: Some(meta),
             findings,
+            measures: None,
+            copying: None,
             error: None,
         }
     }

@@ -172,7 +172,10 @@ fn csv_has_a_header_and_a_row_per_report_and_rule() {
             "sha256",
             "tool",
             "pack",
-            "pack_hash"
+            "pack_hash",
+            "substance",
+            "copied",
+            "last_year"
         ]
     );
     let pack = &oracle.json["pack"];
@@ -195,7 +198,7 @@ fn csv_has_a_header_and_a_row_per_report_and_rule() {
         .collect();
     assert_eq!(got, expected);
     for row in &rows[1..] {
-        assert_eq!(row.len(), 15);
+        assert_eq!(row.len(), 18);
         assert_eq!(&row[12], format!("auditor {}", env!("CARGO_PKG_VERSION")));
         assert_eq!(
             &row[13],

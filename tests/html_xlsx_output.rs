@@ -180,7 +180,10 @@ fn xlsx_sheets_read_back_match_the_json_results() {
     assert!(exp.reports.len() >= 10 && exp.rules.len() >= 10);
     let file = xlsx(&[&samples], dir.path(), "out.xlsx");
     let mut book: Xlsx<_> = open_workbook(&file).unwrap();
-    assert_eq!(book.sheet_names(), ["matrix", "findings", "rules"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["matrix", "findings", "rules", "copying"]
+    );
     no_formulas(&mut book);
 
     // matrix: a header, one row per report with a symbol per rule, the provenance below.
@@ -190,6 +193,9 @@ fn xlsx_sheets_read_back_match_the_json_results() {
     head.extend([
         "error gaps".into(),
         "warning gaps".into(),
+        "substance".into(),
+        "copied".into(),
+        "last year".into(),
         "unreadable".into(),
     ]);
     assert_eq!(matrix[0], head);

@@ -11,7 +11,7 @@ use super::{
     scope_label, text_from,
 };
 use crate::eval::Evidence;
-use crate::eval::gazetteer::{GAZETTEER, Level, UnitPlace};
+use crate::gazetteer::{GAZETTEER, Level, UnitPlace};
 use crate::report::{Report, years_in};
 use crate::rules::{
     FiguresCheck, JurisdictionCheck, Pack, Scope, Status, SubstanceCheck, YearConsistencyCheck,

@@ -11,7 +11,7 @@ use crate::Audited;
 use crate::eval::{Evidence, Finding};
 use std::io::{self, Write};
 
-const HEADER: [&str; 15] = [
+const HEADER: [&str; 18] = [
     "path",
     "unit",
     "year",
@@ -27,6 +27,9 @@ const HEADER: [&str; 15] = [
     "tool",
     "pack",
     "pack_hash",
+    "substance",
+    "copied",
+    "last_year",
 ];
 
 const BOM: &str = "\u{feff}";
@@ -56,7 +59,25 @@ struct Provenance {
     hash: String,
 }
 
-fn finding_row(a: &Audited, f: &Finding, p: &Provenance) -> [String; 15] {
+/// The report's substance score and copy shares (0–1), the same on each of its rows, for sorting
+/// and filtering; empty when not measured or copy detection did not run.
+fn report_columns(a: &Audited) -> [String; 3] {
+    let copying = a.copying.as_ref();
+    [
+        a.measures
+            .as_ref()
+            .map(|m| m.substance().to_string())
+            .unwrap_or_default(),
+        copying.map(|c| c.share.to_string()).unwrap_or_default(),
+        copying
+            .and_then(|c| c.previous_year.as_ref())
+            .map(|y| y.share.to_string())
+            .unwrap_or_default(),
+    ]
+}
+
+fn finding_row(a: &Audited, f: &Finding, p: &Provenance) -> [String; 18] {
+    let [substance, copied, last_year] = report_columns(a);
     let meta = a.meta.as_ref();
     [
         a.path.clone(),
@@ -79,10 +100,13 @@ fn finding_row(a: &Audited, f: &Finding, p: &Provenance) -> [String; 15] {
         p.tool.clone(),
         p.pack.clone(),
         p.hash.clone(),
+        substance,
+        copied,
+        last_year,
     ]
 }
 
-fn error_row(a: &Audited, error: &str, p: &Provenance) -> [String; 15] {
+fn error_row(a: &Audited, error: &str, p: &Provenance) -> [String; 18] {
     [
         a.path.clone(),
         String::new(),
@@ -102,6 +126,9 @@ fn error_row(a: &Audited, error: &str, p: &Provenance) -> [String; 15] {
         p.tool.clone(),
         p.pack.clone(),
         p.hash.clone(),
+        String::new(),
+        String::new(),
+        String::new(),
     ]
 }
 

@@ -98,6 +98,42 @@ impl Renderer for Github<'_> {
                 escape_data(&message)
             )?;
         }
+        // Copying is a signal for a reviewer, not a gap: notices, which fail nothing.
+        if let Some(c) = &a.copying {
+            for pair in &c.pairs {
+                let line = pair.passages.first().map_or(1, |p| p.line.max(1));
+                writeln!(
+                    self.out,
+                    "::notice file={},line={line},title={}::{}",
+                    file(&a.path),
+                    escape_property("copying"),
+                    escape_data(&format!(
+                        "{} of this report is shared with {}",
+                        super::percent(pair.share),
+                        pair.with
+                    ))
+                )?;
+            }
+            if let Some(y) = &c.previous_year {
+                let parts: Vec<String> = y
+                    .by_part
+                    .iter()
+                    .map(|p| format!("{} {}", p.part, super::percent(p.share)))
+                    .collect();
+                writeln!(
+                    self.out,
+                    "::notice file={},line=1,title={}::{}",
+                    file(&a.path),
+                    escape_property("last year"),
+                    escape_data(&format!(
+                        "{} repeats {} ({})",
+                        super::percent(y.share),
+                        y.with,
+                        parts.join(", ")
+                    ))
+                )?;
+            }
+        }
         Ok(())
     }
 

@@ -78,6 +78,7 @@ ul.evidence { list-style: none; margin: .3rem 0 0; padding: 0; }
 ul.evidence li { margin: .15rem 0; overflow-wrap: anywhere; }
 .ln { color: var(--muted); margin-right: .45em; }
 mark { background: var(--mark); color: inherit; padding: 0 .15em; border-radius: 2px; }
+.copying { margin: .8em 0; } .copying table.passages td:last-child { max-width: 60em; }
 .help { margin: .35rem 0 0; padding: .2rem .5rem; border-left: 3px solid #e6c67a; background: #fff8e5; }
 .error-box { padding: .5rem .8rem; border-left: 3px solid var(--gap); background: var(--gap-bg); }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding-top: .5rem; }
@@ -245,10 +246,17 @@ fn matrix(out: &mut String, ctx: Context, summary: &Summary) {
             j + 1
         );
     }
+    let copying = summary.has_copying();
     let _ = writeln!(
         out,
-        "<th scope=\"col\">error gaps</th></tr></thead>\n<tbody>"
+        "<th scope=\"col\">error gaps</th><th scope=\"col\">substance</th>{}</tr></thead>\n<tbody>",
+        if copying {
+            "<th scope=\"col\">copied</th><th scope=\"col\">last year</th>"
+        } else {
+            ""
+        }
     );
+    let share = |v: Option<f64>| v.map_or("–".to_string(), super::percent);
     for (i, row) in summary.reports.iter().enumerate() {
         let path = escape(&row.path);
         let name = if ctx.summary_only {
@@ -266,7 +274,7 @@ fn matrix(out: &mut String, ctx: Context, summary: &Summary) {
             let _ = write!(
                 out,
                 "<td colspan=\"{}\" class=\"unreadable\">unreadable: {}</td>",
-                rules.len() + 1,
+                rules.len() + if copying { 4 } else { 2 },
                 escape(err)
             );
         } else {
@@ -285,7 +293,20 @@ fn matrix(out: &mut String, ctx: Context, summary: &Summary) {
                     None => out.push_str("<td></td>"),
                 }
             }
-            let _ = write!(out, "<td class=\"n\">{}</td>", row.error_gaps);
+            let _ = write!(
+                out,
+                "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
+                row.error_gaps,
+                row.substance.map_or("–".to_string(), |v| v.to_string())
+            );
+            if copying {
+                let _ = write!(
+                    out,
+                    "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
+                    share(row.copied),
+                    share(row.repeated)
+                );
+            }
         }
         out.push_str("</tr>\n");
     }
@@ -431,6 +452,13 @@ fn report(out: &mut String, ctx: Context, i: usize, a: &Audited) {
             escape(&src.sha256)
         );
     }
+    if let Some(m) = &a.measures {
+        let _ = writeln!(
+            out,
+            "<dt>substance</dt><dd>{}</dd>",
+            escape(&super::measures_line(m))
+        );
+    }
     let _ = writeln!(
         out,
         "<dt>results</dt><dd>{}: {} pass, {} gap ({} error), {} skip</dd>\n</dl>",
@@ -440,6 +468,9 @@ fn report(out: &mut String, ctx: Context, i: usize, a: &Audited) {
         a.error_gaps(),
         a.count(Status::Skip)
     );
+    if let Some(c) = &a.copying {
+        copying(out, c);
+    }
     let _ = writeln!(
         out,
         "<div class=\"scroll\">\n<table class=\"findings\">\n<thead><tr><th>rule</th><th>result</th><th>severity</th>\
@@ -449,6 +480,74 @@ fn report(out: &mut String, ctx: Context, i: usize, a: &Audited) {
         finding_row(out, ctx, i, f);
     }
     let _ = writeln!(out, "</tbody>\n</table>\n</div>\n</section>");
+}
+
+/// Copy detection's result: each report it shares passages with, and what it repeats of last
+/// year's, with the passages highlighted and their lines here and there.
+fn copying(out: &mut String, c: &crate::copying::Copying) {
+    let _ = writeln!(out, "<div class=\"copying\">\n<h3>Copying</h3>");
+    let passages = |out: &mut String, ps: &[crate::copying::Passage], there: &str| {
+        if ps.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "<table class=\"passages\"><thead><tr><th class=\"n\">here</th><th class=\"n\">{there}</th><th>passage</th></tr></thead><tbody>"
+        );
+        for p in ps {
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"n\">L{}</td><td class=\"n\">L{}</td><td><mark>{}</mark></td></tr>",
+                p.line,
+                p.with_line,
+                escape(&p.text)
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
+    };
+    if c.pairs.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>Nothing shared with the other reports of the batch.</p>"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "<p><strong>{}</strong> of the text is shared with other reports of the batch.</p>",
+            super::percent(c.share)
+        );
+    }
+    for pair in &c.pairs {
+        let _ = writeln!(
+            out,
+            "<p class=\"pair\"><strong>{}</strong> found in <code>{}</code>:</p>",
+            super::percent(pair.share),
+            escape(&pair.with)
+        );
+        passages(out, &pair.passages, "there");
+    }
+    if let Some(y) = &c.previous_year {
+        let _ = writeln!(
+            out,
+            "<p class=\"pair\"><strong>{}</strong> repeats last year's report <code>{}</code>:</p>\n<ul class=\"parts\">",
+            super::percent(y.share),
+            escape(&y.with)
+        );
+        for part in &y.by_part {
+            let _ = writeln!(
+                out,
+                "<li><code>{}</code> {}</li>",
+                escape(&part.part),
+                super::percent(part.share)
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+        for part in y.by_part.iter().filter(|p| !p.passages.is_empty()) {
+            let _ = writeln!(out, "<p><code>{}</code></p>", escape(&part.part));
+            passages(out, &part.passages, "last year");
+        }
+    }
+    let _ = writeln!(out, "</div>");
 }
 
 fn finding_row(out: &mut String, ctx: Context, i: usize, f: &Finding) {

@@ -59,7 +59,21 @@ struct ReportOut<'a> {
     meta: Option<MetaOut<'a>>,
     results: &'a [Finding],
     summary: Option<Counts>,
+    /// How much substance the parts carry, for sorting (readable reports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    measures: Option<MeasuresOut<'a>>,
+    /// With `--copying` / `--against`: shared passages and last year's repeats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copying: Option<&'a crate::copying::Copying>,
     error: Option<&'a str>,
+}
+
+/// The measures, and the substance score computed from them.
+#[derive(Serialize)]
+struct MeasuresOut<'a> {
+    #[serde(flatten)]
+    measures: &'a crate::measures::Measures,
+    substance: u8,
 }
 
 #[derive(Serialize)]
@@ -180,6 +194,11 @@ fn report_out(a: &Audited) -> ReportOut<'_> {
             waived: a.count(Status::Waived),
             error_gaps: a.error_gaps(),
         }),
+        measures: a.measures.as_ref().map(|m| MeasuresOut {
+            measures: m,
+            substance: m.substance(),
+        }),
+        copying: a.copying.as_ref(),
         error: a.error.as_deref(),
     }
 }

@@ -145,6 +145,16 @@ impl Renderer for Junit<'_> {
         if let Some(src) = &a.source {
             props.push(("sha256", src.sha256.clone()));
         }
+        if let Some(m) = &a.measures {
+            props.push(("substance", m.substance().to_string()));
+        }
+        if let Some(c) = &a.copying {
+            props.push(("copied", c.share.to_string()));
+            if let Some(y) = &c.previous_year {
+                props.push(("last_year", y.share.to_string()));
+                props.push(("last_year.with", y.with.clone()));
+            }
+        }
         if let Some(m) = &a.meta {
             if let Some(unit) = &m.unit {
                 props.push(("unit", unit.clone()));

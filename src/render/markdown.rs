@@ -127,8 +127,14 @@ fn summary_view(out: &mut String, ctx: Context, end: &End) {
             let _ = write!(header, " {} |", i + 1);
             rule_line.push_str(" :-: |");
         }
-        header.push_str(" error gaps |");
-        rule_line.push_str(" --: |");
+        header.push_str(" error gaps | substance |");
+        rule_line.push_str(" --: | --: |");
+        let copying = summary.has_copying();
+        if copying {
+            header.push_str(" copied | last year |");
+            rule_line.push_str(" --: | --: |");
+        }
+        let share = |v: Option<f64>| v.map_or("–".to_string(), super::percent);
         let _ = writeln!(out, "{header}\n{rule_line}");
         for row in &summary.reports {
             let mut line = format!("| {} |", escape(&row.path));
@@ -138,14 +144,22 @@ fn summary_view(out: &mut String, ctx: Context, end: &End) {
                     for _ in 1..summary.rules.len() {
                         line.push_str(" |");
                     }
-                    line.push_str(" – |");
+                    line.push_str(" – | – |");
                 }
                 None => {
                     for s in &row.statuses {
                         let _ = write!(line, " {} |", s.map_or("", summary::symbol));
                     }
-                    let _ = write!(line, " {} |", row.error_gaps);
+                    let _ = write!(
+                        line,
+                        " {} | {} |",
+                        row.error_gaps,
+                        row.substance.map_or("–".to_string(), |v| v.to_string())
+                    );
                 }
+            }
+            if copying {
+                let _ = write!(line, " {} | {} |", share(row.copied), share(row.repeated));
             }
             let _ = writeln!(out, "{line}");
         }
@@ -237,6 +251,17 @@ fn report_section(out: &mut String, a: &Audited) {
             m.published
                 .map_or("(not shown)".to_string(), |d| d.to_string())
         );
+    }
+    if let Some(m) = &a.measures {
+        let _ = writeln!(out, "{}\n", escape(&super::measures_line(m)));
+    }
+    if let Some(c) = &a.copying {
+        for line in super::copying_lines(c, 3) {
+            let text = escape(line.trim_start());
+            let indent = if line.starts_with(' ') { "  - " } else { "- " };
+            let _ = writeln!(out, "{indent}{text}");
+        }
+        let _ = writeln!(out);
     }
     let gaps: Vec<&Finding> = a
         .findings

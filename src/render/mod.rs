@@ -78,6 +78,68 @@ pub fn provenance(pack: &Pack) -> String {
     )
 }
 
+/// A share as a whole percentage: `0.527` → `53%`.
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+/// The measures in one line: `substance 75/100: 19 figures in the results, 3 problems named, 0%
+/// stock phrases, 3 plan items, 1,335 characters`.
+pub fn measures_line(m: &crate::measures::Measures) -> String {
+    format!(
+        "substance {}/100: {} figures in the results, {} problems named, {} stock phrases, {} plan items, {} characters",
+        m.substance(),
+        m.figures,
+        m.shortcomings_items,
+        percent(m.stock_phrase_ratio),
+        m.plan_items,
+        m.chars
+    )
+}
+
+/// Copy detection's result in lines of plain text (renderers escape them): the share copied and
+/// each pair with its first passages (`L6↔L6`), then what the report repeats of last year's,
+/// part by part.
+pub fn copying_lines(c: &crate::copying::Copying, passages: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    if c.pairs.is_empty() {
+        lines.push("copied: nothing shared with other reports of the batch".to_string());
+    } else {
+        lines.push(format!(
+            "copied: {} of the text is shared with other reports",
+            percent(c.share)
+        ));
+    }
+    for p in &c.pairs {
+        let at: Vec<String> = p
+            .passages
+            .iter()
+            .take(passages)
+            .map(|x| format!("L{}↔L{} {}", x.line, x.with_line, x.text))
+            .collect();
+        lines.push(format!(
+            "  {} with {}: {}",
+            percent(p.share),
+            p.with,
+            at.join(" | ")
+        ));
+    }
+    if let Some(y) = &c.previous_year {
+        let parts: Vec<String> = y
+            .by_part
+            .iter()
+            .map(|p| format!("{} {}", p.part, percent(p.share)))
+            .collect();
+        lines.push(format!(
+            "last year: {} repeats {} ({})",
+            percent(y.share),
+            y.with,
+            parts.join(", ")
+        ));
+    }
+    lines
+}
+
 /// What every renderer knows before the first report.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {

@@ -89,6 +89,23 @@ struct Artifact<'a> {
     encoding: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     hashes: Option<Hashes<'a>>,
+    /// The report's measures and copy detection's result (SARIF property bag).
+    #[serde(skip_serializing_if = "ArtifactProperties::is_empty")]
+    properties: ArtifactProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct ArtifactProperties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    measures: Option<&'a crate::measures::Measures>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copying: Option<&'a crate::copying::Copying>,
+}
+
+impl ArtifactProperties<'_> {
+    fn is_empty(&self) -> bool {
+        self.measures.is_none() && self.copying.is_none()
+    }
 }
 
 #[derive(Serialize)]
@@ -387,5 +404,9 @@ fn artifact(a: &Audited, uri: String) -> Artifact<'_> {
         roles: ["analysisTarget"],
         encoding: a.source.as_ref().and_then(|s| s.encoding),
         hashes: a.source.as_ref().map(|s| Hashes { sha256: &s.sha256 }),
+        properties: ArtifactProperties {
+            measures: a.measures.as_ref(),
+            copying: a.copying.as_ref(),
+        },
     }
 }

@@ -42,6 +42,12 @@ pub struct ReportRow {
     pub statuses: Vec<Option<Status>>,
     pub error_gaps: usize,
     pub warning_gaps: usize,
+    /// [`crate::measures::Measures::substance`], 0–100.
+    pub substance: Option<u8>,
+    /// Share of the report shared with other reports of the batch (copy detection only).
+    pub copied: Option<f64>,
+    /// Share of the report repeating the unit's report of the year before, when there is one.
+    pub repeated: Option<f64>,
     pub error: Option<String>,
 }
 
@@ -108,8 +114,20 @@ impl Summary {
             statuses,
             error_gaps: a.error_gaps(),
             warning_gaps,
+            substance: a.measures.as_ref().map(|m| m.substance()),
+            copied: a.copying.as_ref().map(|c| c.share),
+            repeated: a
+                .copying
+                .as_ref()
+                .and_then(|c| c.previous_year.as_ref())
+                .map(|y| y.share),
             error: a.error.clone(),
         });
+    }
+
+    /// Whether copy detection ran (a report carries its result).
+    pub fn has_copying(&self) -> bool {
+        self.reports.iter().any(|r| r.copied.is_some())
     }
 
     /// Reports that could not be read.

@@ -1,7 +1,7 @@
 //! The table a reviewer reads: per report a header (file, unit, year, title, publication), one row
 //! per rule with its result and the evidence or what is missing, and a summary line.
 
-use super::summary::{self, Summary};
+use super::summary::{self, ReportRow, Summary};
 use super::{Context, End, Renderer};
 use crate::Audited;
 use crate::rules::Status;
@@ -106,6 +106,14 @@ fn report_table(out: &mut String, a: &Audited, color: bool) {
             m.published
                 .map_or("(not shown)".to_string(), |d| d.to_string())
         );
+    }
+    if let Some(m) = &a.measures {
+        let _ = writeln!(out, "{}", super::measures_line(m));
+    }
+    if let Some(c) = &a.copying {
+        for line in super::copying_lines(c, 2) {
+            let _ = writeln!(out, "{line}");
+        }
     }
     let mut table = new_table(color);
     table.set_header(vec![
@@ -257,14 +265,37 @@ fn wrap(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
+/// A matrix column after the rules: its value for a report's row.
+type Column = Box<dyn Fn(&ReportRow) -> String>;
+
 /// The reports × rules matrix, drawn row by row in the style of the other tables (comfy-table's
 /// UTF8_FULL_CONDENSED). A comfy-table of 100,000 rows would hold hundreds of MB of cells and
 /// take seconds to lay out; this writes each row as it goes, in constant memory.
 fn matrix_table(out: &mut dyn io::Write, summary: &Summary, color: bool) -> io::Result<()> {
-    const GAPS: &str = "error gaps";
     let numbers: Vec<String> = (1..=summary.rules.len()).map(|i| i.to_string()).collect();
+    // After the rules: error gaps, the substance score and, when copy detection ran, the shares
+    // copied from other reports and repeated from the unit's report of the year before.
+    let percent = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{:.0}%", v * 100.0));
+    let mut tail: Vec<(&str, Column)> = vec![
+        (
+            "error gaps",
+            Box::new(|r: &ReportRow| r.error_gaps.to_string()),
+        ),
+        (
+            "substance",
+            Box::new(|r: &ReportRow| r.substance.map_or("–".into(), |s| s.to_string())),
+        ),
+    ];
+    if summary.has_copying() {
+        tail.push(("copied", Box::new(move |r: &ReportRow| percent(r.copied))));
+        tail.push((
+            "last year",
+            Box::new(move |r: &ReportRow| percent(r.repeated)),
+        ));
+    }
     // Every column but the first: content, one space each side, one border.
-    let rest: usize = numbers.iter().map(|n| n.len() + 3).sum::<usize>() + GAPS.len() + 3;
+    let rest: usize = numbers.iter().map(|n| n.len() + 3).sum::<usize>()
+        + tail.iter().map(|(h, _)| h.len() + 3).sum::<usize>();
     let longest = summary
         .reports
         .iter()
@@ -272,10 +303,11 @@ fn matrix_table(out: &mut dyn io::Write, summary: &Summary, color: bool) -> io::
         .max()
         .unwrap_or(0)
         .max("report".len());
-    let path_w = longest.min((WIDTH as usize).saturating_sub(rest + 4).max(10));
+    // Within 120 columns when the paths allow it; never narrower than 32 for the paths.
+    let path_w = longest.min((WIDTH as usize).saturating_sub(rest + 4).max(32));
     let mut widths = vec![path_w];
     widths.extend(numbers.iter().map(String::len));
-    widths.push(GAPS.len());
+    widths.extend(tail.iter().map(|(h, _)| h.len()));
     let rule = |left: &str, fill: &str, mid: &str, right: &str| {
         let parts: Vec<String> = widths.iter().map(|w| fill.repeat(w + 2)).collect();
         format!("{left}{}{right}\n", parts.join(mid))
@@ -296,30 +328,30 @@ fn matrix_table(out: &mut dyn io::Write, summary: &Summary, color: bool) -> io::
     };
     let mut header: Vec<(&str, Option<Status>)> = vec![("report", None)];
     header.extend(numbers.iter().map(|n| (n.as_str(), None)));
-    header.push((GAPS, None));
+    header.extend(tail.iter().map(|(h, _)| (*h, None)));
     let mut text = rule("┌", "─", "┬", "┐");
     text.push_str(&line(&header));
     text.push_str(&rule("╞", "═", "╪", "╡"));
     out.write_all(text.as_bytes())?;
     for row in &summary.reports {
-        let gaps = row.error_gaps.to_string();
+        let values: Vec<String> = match &row.error {
+            Some(_) => std::iter::once("unreadable".to_string())
+                .chain(tail[1..].iter().map(|_| "–".to_string()))
+                .collect(),
+            None => tail.iter().map(|(_, value)| value(row)).collect(),
+        };
         let mut cells: Vec<(&str, Option<Status>)> = Vec::with_capacity(widths.len());
         let path = wrap(&row.path, path_w);
         cells.push((&path[0], None));
         match &row.error {
-            Some(_) => {
-                cells.extend(numbers.iter().map(|_| ("?", None)));
-                cells.push(("unreadable", None));
-            }
-            None => {
-                cells.extend(
-                    row.statuses
-                        .iter()
-                        .map(|s| (s.map_or("", summary::symbol), *s)),
-                );
-                cells.push((&gaps, None));
-            }
+            Some(_) => cells.extend(numbers.iter().map(|_| ("?", None))),
+            None => cells.extend(
+                row.statuses
+                    .iter()
+                    .map(|s| (s.map_or("", summary::symbol), *s)),
+            ),
         }
+        cells.extend(values.iter().map(|v| (v.as_str(), None)));
         out.write_all(line(&cells).as_bytes())?;
         for more in &path[1..] {
             let mut cells: Vec<(&str, Option<Status>)> = vec![(more, None)];

@@ -101,6 +101,18 @@ impl Styles {
 const MATRIX: usize = 0;
 const FINDINGS: usize = 1;
 const RULES: usize = 2;
+const COPYING: usize = 3;
+
+/// Header of the `copying` sheet.
+const COPYING_HEADER: [&str; 7] = [
+    "path",
+    "shared with",
+    "kind",
+    "share",
+    "line",
+    "line there",
+    "passage",
+];
 
 /// Writes the `matrix` and `findings` rows of each report as it comes, in rust_xlsxwriter's
 /// constant-memory mode (each row goes to a temporary file once the next begins); at the end the
@@ -112,9 +124,11 @@ pub struct Xlsx<'a> {
     styles: Styles,
     matrix: Widths,
     findings: Widths,
+    copying: Widths,
     /// Rows written so far (after the header) on `matrix` and on `findings`.
     matrix_rows: u32,
     findings_rows: u32,
+    copying_rows: u32,
 }
 
 /// Columns of the matrix sheet: path, unit, year, then the rules, then the counts.
@@ -137,10 +151,17 @@ impl<'a> Xlsx<'a> {
         sheet.set_name("matrix")?;
         let mut names: Vec<&str> = vec!["path", "unit", "year"];
         names.extend(rules.iter().map(|r| r.id.as_str()));
-        names.extend(["error gaps", "warning gaps", "unreadable"]);
+        names.extend([
+            "error gaps",
+            "warning gaps",
+            "substance",
+            "copied",
+            "last year",
+            "unreadable",
+        ]);
         let mut bounds = vec![(10, 60), (8, 36), (6, 8)];
         bounds.extend(rules.iter().map(|_| (5, 22)));
-        bounds.extend([(8, 12), (8, 14), (12, 60)]);
+        bounds.extend([(8, 12), (8, 14), (8, 10), (6, 8), (8, 10), (12, 60)]);
         let mut matrix = Widths::new(&bounds);
         header(sheet, &names, &mut matrix, &styles)?;
 
@@ -162,6 +183,18 @@ impl<'a> Xlsx<'a> {
         ]);
         header(sheet, &FINDINGS_HEADER, &mut findings, &styles)?;
         workbook.add_worksheet().set_name("rules")?;
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        sheet.set_name("copying")?;
+        let mut copying = Widths::new(&[
+            (10, 50),
+            (10, 50),
+            (8, 22),
+            (6, 8),
+            (5, 6),
+            (5, 10),
+            (20, 90),
+        ]);
+        header(sheet, &COPYING_HEADER, &mut copying, &styles)?;
         Ok(Xlsx {
             out,
             ctx,
@@ -169,8 +202,10 @@ impl<'a> Xlsx<'a> {
             styles,
             matrix,
             findings,
+            copying,
             matrix_rows: 0,
             findings_rows: 0,
+            copying_rows: 0,
         })
     }
 
@@ -179,6 +214,7 @@ impl<'a> Xlsx<'a> {
         let (styles, widths) = (&self.styles, &mut self.matrix);
         let rules = &self.ctx.pack.rules;
         let after = FIRST_RULE + rules.len();
+        let unreadable = after + 5;
         let sheet = self.workbook.worksheet_from_index(MATRIX)?;
         self.matrix_rows += 1;
         let r = self.matrix_rows;
@@ -193,8 +229,8 @@ impl<'a> Xlsx<'a> {
             put_number(sheet, r, 2, year as f64, &styles.center)?;
         }
         if let Some(err) = &a.error {
-            put(sheet, r, after + 2, err, &styles.unreadable)?;
-            widths.fit(after + 2, err);
+            put(sheet, r, unreadable, err, &styles.unreadable)?;
+            widths.fit(unreadable, err);
             return Ok(());
         }
         for (j, rule) in rules.iter().enumerate() {
@@ -215,6 +251,59 @@ impl<'a> Xlsx<'a> {
             .count();
         put_number(sheet, r, after, a.error_gaps() as f64, &styles.center)?;
         put_number(sheet, r, after + 1, warning_gaps as f64, &styles.center)?;
+        if let Some(m) = &a.measures {
+            put_number(
+                sheet,
+                r,
+                after + 2,
+                f64::from(m.substance()),
+                &styles.center,
+            )?;
+        }
+        if let Some(c) = &a.copying {
+            put_number(sheet, r, after + 3, c.share, &styles.percent)?;
+            if let Some(y) = &c.previous_year {
+                put_number(sheet, r, after + 4, y.share, &styles.percent)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One row per passage shared with another report or repeated from last year's.
+    fn copying_rows(&mut self, a: &Audited) -> Result<(), XlsxError> {
+        let Some(c) = &a.copying else {
+            return Ok(());
+        };
+        let (styles, widths) = (&self.styles, &mut self.copying);
+        let sheet = self.workbook.worksheet_from_index(COPYING)?;
+        let mut rows: Vec<(&str, String, f64, &crate::copying::Passage)> = Vec::new();
+        for pair in &c.pairs {
+            for p in &pair.passages {
+                rows.push((&pair.with, "copied".to_string(), pair.share, p));
+            }
+        }
+        if let Some(y) = &c.previous_year {
+            for part in &y.by_part {
+                for p in &part.passages {
+                    rows.push((&y.with, format!("last year: {}", part.part), part.share, p));
+                }
+            }
+        }
+        for (with, kind, share, p) in rows {
+            self.copying_rows += 1;
+            let r = self.copying_rows;
+            put(sheet, r, 0, &a.path, &styles.text)?;
+            widths.fit(0, &a.path);
+            put(sheet, r, 1, with, &styles.text)?;
+            widths.fit(1, with);
+            put(sheet, r, 2, &kind, &styles.text)?;
+            widths.fit(2, &kind);
+            put_number(sheet, r, 3, share, &styles.percent)?;
+            put_number(sheet, r, 4, p.line as f64, &styles.center)?;
+            put_number(sheet, r, 5, p.with_line as f64, &styles.center)?;
+            put(sheet, r, 6, &p.text, &styles.wrap)?;
+            widths.fit(6, &p.text);
+        }
         Ok(())
     }
 
@@ -282,7 +371,7 @@ impl<'a> Xlsx<'a> {
     fn finish_sheets(&mut self, end: &End) -> Result<Vec<u8>, XlsxError> {
         let styles = &self.styles;
         let pack = self.ctx.pack;
-        let columns = FIRST_RULE + pack.rules.len() + 3;
+        let columns = FIRST_RULE + pack.rules.len() + 6;
         let sheet = self.workbook.worksheet_from_index(MATRIX)?;
         let last = self.matrix_rows;
         self.matrix.apply(sheet)?;
@@ -315,6 +404,24 @@ impl<'a> Xlsx<'a> {
         sheet.set_freeze_panes(1, 0)?;
         sheet.autofilter(0, 0, self.findings_rows, (FINDINGS_HEADER.len() - 1) as u16)?;
 
+        let sheet = self.workbook.worksheet_from_index(COPYING)?;
+        self.copying.apply(sheet)?;
+        sheet.set_freeze_panes(1, 0)?;
+        if self.copying_rows == 0 {
+            put(
+                sheet,
+                2,
+                0,
+                if end.summary.has_copying() {
+                    "no passages shared between the reports of this batch"
+                } else {
+                    "copy detection did not run: audit with --copying or --against DIR"
+                },
+                &styles.note,
+            )?;
+        } else {
+            sheet.autofilter(0, 0, self.copying_rows, (COPYING_HEADER.len() - 1) as u16)?;
+        }
         rules_sheet(
             self.workbook.worksheet_from_index(RULES)?,
             pack,
@@ -329,6 +436,7 @@ impl Renderer for Xlsx<'_> {
     fn report(&mut self, a: &Audited) -> std::io::Result<()> {
         self.matrix_row(a)
             .and_then(|()| self.findings_rows(a))
+            .and_then(|()| self.copying_rows(a))
             .map_err(std::io::Error::other)
     }
 
