@@ -46,11 +46,18 @@ pub fn decode(
         UTF_16LE,
         UTF_16BE,
     ];
-    if forced.is_none()
-        && !expected.contains(&encoding)
-        && let Some(message) = damaged_utf8(bytes)
-    {
-        return Err(message);
+    if forced.is_none() && !expected.contains(&encoding) {
+        // Nearly valid UTF-8 or GB18030 is a damaged file in that encoding; anything else in a
+        // Western single-byte encoding is not a Chinese report (its decoding would be noise).
+        return Err(damaged_utf8(bytes)
+            .or_else(|| damaged_gb18030(bytes))
+            .unwrap_or_else(|| {
+                format!(
+                    "not a text report in a supported encoding: the bytes read best as {}, which \
+                     reports do not use; give the encoding with --encoding NAME if you know it",
+                    name(encoding)
+                )
+            }));
     }
     // GBK and GB2312 labels are decoded as GB18030, their superset.
     let encoding = if encoding == encoding_rs::GBK {
@@ -66,11 +73,16 @@ pub fn decode(
                 name(e),
                 name(e)
             ),
-            None => format!(
-                "not a text report: the bytes are not valid in any supported encoding (best guess {}); \
-                 give the encoding with --encoding NAME if you know it",
-                name(used)
-            ),
+            None => (used == GB18030)
+                .then(|| damaged_gb18030(bytes))
+                .flatten()
+                .unwrap_or_else(|| {
+                    format!(
+                        "not a text report: the bytes are not valid in any supported encoding (best guess {}); \
+                         give the encoding with --encoding NAME if you know it",
+                        name(used)
+                    )
+                }),
         });
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string();
@@ -106,6 +118,48 @@ fn damaged_utf8(bytes: &[u8]) -> Option<String> {
         format!(
             "not valid UTF-8: {bad} byte sequence{} cannot be decoded, the first at byte {first} (line {line}); \
              the file is damaged or mixes encodings: re-save it as UTF-8, or give --encoding NAME",
+            if bad == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// For bytes that are GB18030 but for a few sequences (a damaged or truncated GBK file): how
+/// many, and where the first is.
+fn damaged_gb18030(bytes: &[u8]) -> Option<String> {
+    let mut decoder = GB18030.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(bytes.len() * 3 / 2 + 16);
+    let (mut bad, mut first, mut at) = (0usize, None, 0usize);
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&bytes[at..], &mut text, true);
+        at += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => break,
+            encoding_rs::DecoderResult::OutputFull => {
+                text.reserve(bytes.len() - at + 16);
+            }
+            encoding_rs::DecoderResult::Malformed(_, _) => {
+                bad += 1;
+                first.get_or_insert(at);
+            }
+        }
+    }
+    let first = first?;
+    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+    let cjk = text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    // Mostly Chinese once decoded, with few bad sequences.
+    (cjk * 2 * 10 >= non_ascii * 6 && bad * 100 < non_ascii / 2).then(|| {
+        let line = bytes[..first.min(bytes.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        format!(
+            "not valid GB18030 (GBK): {bad} byte sequence{} cannot be decoded, the first near byte {first} (line {line}); \
+             the file is damaged or mixes encodings: re-save it, or give --encoding NAME",
             if bad == 1 { "" } else { "s" }
         )
     })
@@ -333,6 +387,30 @@ mod tests {
         OpenCC::from_config(BuiltinConfig::S2t)
             .expect("the s2t dictionary loads")
             .convert(text)
+    }
+
+    #[test]
+    fn a_damaged_gbk_file_says_where_and_latin_text_is_refused() {
+        let text = "云山县人民政府关于2023年度法治政府建设情况的报告\n一、主要举措和成效\n全县行政机关负责人出庭应诉率100%，审查规范性文件23件，办理行政复议案件41件。\n".repeat(20);
+        let (gbk, _, _) = GB18030.encode(&text);
+        let mut damaged = gbk.to_vec();
+        let at = damaged.len() / 2;
+        damaged.splice(at..at, [0xFF, 0xFE, 0xFD, 0x80, 0x80]);
+        let err = decode(&damaged, None, false).unwrap_err();
+        assert!(err.starts_with("not valid GB18030 (GBK): "), "{err}");
+        assert!(err.contains("cannot be decoded"), "{err}");
+        let latin: Vec<u8> = "Rapport annuel très détaillé, élaboré à Genève. "
+            .repeat(40)
+            .chars()
+            .map(|c| c as u32 as u8)
+            .collect();
+        let err = decode(&latin, None, false).unwrap_err();
+        assert!(
+            err.starts_with("not a text report in a supported encoding"),
+            "{err}"
+        );
+        // Told the encoding, the auditor reads it.
+        assert!(decode(&latin, encoding_by_name("windows-1252"), false).is_ok());
     }
 
     #[test]
