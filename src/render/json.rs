@@ -1,7 +1,7 @@
 //! The JSON contract: `{"tool", "pack", "reports": [{"path", "meta", "results", "summary", "error"}], "summary"}`.
 //! Fields documented in README.md are stable; new fields may be added.
 
-use super::{Context, End, Renderer, Skipped, indented};
+use super::{Context, End, PackInfo, Renderer, Skipped, indented};
 use crate::Audited;
 use crate::eval::Finding;
 use crate::load::SourceFormat;
@@ -14,15 +14,6 @@ use std::io::{self, Write};
 struct Tool {
     name: &'static str,
     version: &'static str,
-}
-
-#[derive(Serialize)]
-struct PackInfo<'a> {
-    id: &'a str,
-    name: &'a str,
-    version: &'a str,
-    origin: &'a str,
-    hash: &'a str,
 }
 
 #[derive(Serialize)]
@@ -114,13 +105,7 @@ impl<'a> Json<'a> {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         };
-        let info = PackInfo {
-            id: &pack.meta.id,
-            name: &pack.meta.name,
-            version: &pack.meta.version,
-            origin: &pack.origin,
-            hash: &pack.hash,
-        };
+        let info = PackInfo::of(pack);
         write!(
             out,
             "{{\n  \"tool\": {},\n  \"pack\": {},\n  \"reports\": [",

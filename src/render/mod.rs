@@ -140,6 +140,28 @@ pub fn copying_lines(c: &crate::copying::Copying, passages: usize) -> Vec<String
     lines
 }
 
+/// The pack as JSON and SARIF name it: id, name, version, origin and hash.
+#[derive(Serialize)]
+pub(crate) struct PackInfo<'a> {
+    id: &'a str,
+    name: &'a str,
+    version: &'a str,
+    origin: &'a str,
+    hash: &'a str,
+}
+
+impl<'a> PackInfo<'a> {
+    pub(crate) fn of(pack: &'a Pack) -> PackInfo<'a> {
+        PackInfo {
+            id: &pack.meta.id,
+            name: &pack.meta.name,
+            version: &pack.meta.version,
+            origin: &pack.origin,
+            hash: &pack.hash,
+        }
+    }
+}
+
 /// What every renderer knows before the first report.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {

@@ -6,7 +6,7 @@
 //! invocation is then not successful); files the walk skipped are notes. `run.properties.pack`
 //! names the pack exactly (id, version, origin, hash).
 
-use super::{Context, End, Renderer, Spool, indented};
+use super::{Context, End, PackInfo, Renderer, Spool, indented};
 use crate::Audited;
 use crate::eval::Finding;
 use crate::rules::{Pack, Rule, Severity, Status};
@@ -159,16 +159,7 @@ struct Region {
 
 #[derive(Serialize)]
 struct RunProperties<'a> {
-    pack: PackProperties<'a>,
-}
-
-#[derive(Serialize)]
-struct PackProperties<'a> {
-    id: &'a str,
-    name: &'a str,
-    version: &'a str,
-    origin: &'a str,
-    hash: &'a str,
+    pack: PackInfo<'a>,
 }
 
 /// SARIF level of a severity.
@@ -379,13 +370,7 @@ impl Renderer for Sarif<'_> {
             tool_execution_notifications: notifications,
         }];
         let properties = RunProperties {
-            pack: PackProperties {
-                id: &pack.meta.id,
-                name: &pack.meta.name,
-                version: &pack.meta.version,
-                origin: &pack.origin,
-                hash: &pack.hash,
-            },
+            pack: PackInfo::of(pack),
         };
         write!(
             out,
