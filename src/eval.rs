@@ -106,22 +106,39 @@ pub fn find_sections<'p>(report: &Report, pack: &'p Pack) -> Vec<(&'p str, Part)
 
 /// Audit one report against a pack: one finding per rule, in the pack's order.
 pub fn audit(report: &Report, pack: &Pack) -> Vec<Finding> {
+    audit_parts(report, pack, &find_parts(report, pack))
+}
+
+/// [`audit`], and the report's [`crate::measures::Measures`] from the same parts (finding them
+/// is a good part of the cost of either).
+pub fn audit_and_measure(
+    report: &Report,
+    pack: &Pack,
+) -> (Vec<Finding>, crate::measures::Measures) {
     let parts = find_parts(report, pack);
+    let findings = audit_parts(report, pack, &parts);
+    (
+        findings,
+        crate::measures::measure_parts(report, pack, &parts),
+    )
+}
+
+fn audit_parts(report: &Report, pack: &Pack, parts: &Parts) -> Vec<Finding> {
     pack.rules
         .iter()
         .enumerate()
         .map(|(i, rule)| {
             let (status, message, evidence) = match &rule.check {
-                Check::Section(s) => section_verdict(report, pack, &parts, s, i),
-                Check::Content(c) => content_verdict(report, pack, &parts, c),
-                Check::Year(y) => year_verdict(report, pack, &parts, y),
-                Check::Publication(p) => publication_verdict(report, &parts, p),
-                Check::Order(ps) => order_verdict(report, pack, &parts, ps),
+                Check::Section(s) => section_verdict(report, pack, parts, s, i),
+                Check::Content(c) => content_verdict(report, pack, parts, c),
+                Check::Year(y) => year_verdict(report, pack, parts, y),
+                Check::Publication(p) => publication_verdict(report, parts, p),
+                Check::Order(ps) => order_verdict(report, pack, parts, ps),
                 Check::Numbering => numbering_verdict(report),
-                Check::Jurisdiction(j) => signals::jurisdiction_verdict(report, &parts, j),
-                Check::Substance(s) => signals::substance_verdict(report, pack, &parts, s),
-                Check::Figures(f) => signals::figures_verdict(report, pack, &parts, f),
-                Check::YearConsistency(y) => signals::year_consistency_verdict(report, &parts, y),
+                Check::Jurisdiction(j) => signals::jurisdiction_verdict(report, parts, j),
+                Check::Substance(s) => signals::substance_verdict(report, pack, parts, s),
+                Check::Figures(f) => signals::figures_verdict(report, pack, parts, f),
+                Check::YearConsistency(y) => signals::year_consistency_verdict(report, parts, y),
             };
             Finding {
                 rule: rule.id.clone(),

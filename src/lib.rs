@@ -254,8 +254,7 @@ fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Optio
         Ok(document) => {
             let report = Report::parse(&document.text);
             let (i, pack_choice) = packs.choose(report.meta.year);
-            let mut findings = eval::audit(&report, packs.get(i));
-            let measures = measures::measure(&report, packs.get(i));
+            let (mut findings, measures) = eval::audit_and_measure(&report, packs.get(i));
             locate(&document, &mut findings);
             let source = Source {
                 sha256: document.sha256,

@@ -45,13 +45,17 @@ fn part_scope(pack: &Pack, pick: fn(&Check) -> Option<Scope>, id: &str) -> Optio
 
 /// Measure a report, reading its parts as the pack finds them.
 pub fn measure(report: &Report, pack: &Pack) -> Measures {
-    let parts = eval::find_parts(report, pack);
+    measure_parts(report, pack, &eval::find_parts(report, pack))
+}
+
+/// [`measure`] with the parts already found.
+pub(crate) fn measure_parts(report: &Report, pack: &Pack, parts: &eval::Parts) -> Measures {
     let chars = |blocks: &[usize], scope: &Scope| -> usize {
         blocks
             .iter()
             .map(|&b| {
                 let t = &report.blocks[b].folded.text;
-                let from = eval::text_from(report, &parts, scope, b).min(t.len());
+                let from = eval::text_from(report, parts, scope, b).min(t.len());
                 t[from..].chars().count()
             })
             .sum()
@@ -59,7 +63,7 @@ pub fn measure(report: &Report, pack: &Pack) -> Measures {
     let blocks_of = |scope: &Option<Scope>| -> Vec<usize> {
         scope
             .as_ref()
-            .and_then(|s| eval::scope_blocks(report, &parts, s).ok())
+            .and_then(|s| eval::scope_blocks(report, parts, s).ok())
             .unwrap_or_default()
     };
     let mut m = Measures {
@@ -67,9 +71,7 @@ pub fn measure(report: &Report, pack: &Pack) -> Measures {
         ..Measures::default()
     };
     for b in report.content() {
-        m.figure_placeholders += eval::signals::figures_in(&report.blocks[b].folded.text)
-            .1
-            .len();
+        m.figure_placeholders += eval::signals::placeholders_in(&report.blocks[b].folded.text);
     }
 
     let results = part_scope(
@@ -87,7 +89,7 @@ pub fn measure(report: &Report, pack: &Pack) -> Measures {
             .iter()
             .map(|&b| {
                 let t = &report.blocks[b].folded.text;
-                let from = eval::text_from(report, &parts, scope, b).min(t.len());
+                let from = eval::text_from(report, parts, scope, b).min(t.len());
                 eval::signals::figures_in(&t[from..]).0.len()
             })
             .sum();
@@ -111,7 +113,7 @@ pub fn measure(report: &Report, pack: &Pack) -> Measures {
         });
         let count = eval::signals::count_substance(
             report,
-            &parts,
+            parts,
             scope,
             &blocks,
             &stock.unwrap_or_default(),

@@ -290,7 +290,7 @@ enum Reading {
 
 fn read_sentence(text: &str, stock: &[Regex]) -> Reading {
     let mut has_stock = false;
-    let mut rest = text.to_string();
+    let mut rest = std::borrow::Cow::Borrowed(text);
     let builtin = [&*STOCK];
     let stock: Vec<&Regex> = if stock.is_empty() {
         builtin.to_vec()
@@ -298,13 +298,16 @@ fn read_sentence(text: &str, stock: &[Regex]) -> Reading {
         stock.iter().collect()
     };
     for re in stock {
-        if re.is_match(&rest) {
+        // `replace_all` borrows when nothing matches: no second search to ask first.
+        if let std::borrow::Cow::Owned(cut) = re.replace_all(&rest, "") {
             has_stock = true;
-            rest = re.replace_all(&rest, "").into_owned();
+            rest = std::borrow::Cow::Owned(cut);
         }
     }
-    let rest = GENERIC.replace_all(&rest, "");
-    let left = rest.chars().filter(|c| c.is_alphanumeric()).count();
+    // Letters and digits left once generic words are out, counted without building the rest.
+    let alnum = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).count();
+    let generic: usize = GENERIC.find_iter(&rest).map(|m| alnum(m.as_str())).sum();
+    let left = alnum(&rest) - generic;
     match (left >= CONCRETE_CHARS, has_stock) {
         (true, _) => Reading::Concrete,
         (false, true) => Reading::Stock,
@@ -571,17 +574,28 @@ static PLACEHOLDER_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// How many placeholders for figures (XX件, ××%) a text holds.
+pub(crate) fn placeholders_in(text: &str) -> usize {
+    PLACEHOLDER_FIGURE.find_iter(text).count()
+}
+
 /// The figures and the placeholders for figures in a text, as byte ranges.
 pub(crate) fn figures_in(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     let mut figures: Vec<Range<usize>> = Vec::new();
-    for re in [&*FIGURE, &*CHINESE_FIGURE] {
-        for c in re.captures_iter(text) {
-            let (Some(whole), Some(number)) = (c.get(0), c.get(1)) else {
-                continue;
-            };
-            // A four-digit number before 年 is a year and never reaches here; a date's day
-            // (15日) has no measure word. What is left is a figure.
-            figures.push(number.start()..whole.end());
+    // The number starts at the first digit (or Chinese numeral) of the match: the character the
+    // pattern may take before it is never one. Finding it by hand spares the slower capture
+    // search; a four-digit number before 年 is a year and never matches, and a date's day (15日)
+    // has no measure word, so what matches is a figure.
+    let arabic = |c: char| c.is_ascii_digit();
+    let chinese = |c: char| "一二三四五六七八九十百千万两".contains(c);
+    for (re, numeral) in [
+        (&*FIGURE, &arabic as &dyn Fn(char) -> bool),
+        (&*CHINESE_FIGURE, &chinese),
+    ] {
+        for m in re.find_iter(text) {
+            if let Some(at) = m.as_str().find(numeral) {
+                figures.push(m.start() + at..m.end());
+            }
         }
     }
     figures.extend(PERCENT_WORDS.find_iter(text).map(|m| m.range()));
