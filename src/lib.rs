@@ -98,6 +98,18 @@ fn locate(document: &load::Document, findings: &mut [Finding]) {
     }
 }
 
+/// Compile the regexes of the report model, the signal checks and the gazetteer on a thread of
+/// their own, while the caller compiles its pack and reads the first report: on a single small
+/// report, regex compilation is most of the run. Their results are the same whoever compiles
+/// them first (each is a `LazyLock`).
+pub fn warm_up() -> std::thread::JoinHandle<()> {
+    std::thread::spawn(|| {
+        report::warm();
+        eval::signals::warm();
+        std::sync::LazyLock::force(&gazetteer::GAZETTEER);
+    })
+}
+
 /// The packs an audit uses: one pack for every report, or — `--rules auto` — the bundled
 /// national packs, chosen for each report by the year it covers.
 #[derive(Debug)]

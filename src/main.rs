@@ -170,6 +170,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: AuditArgs) -> Result<u8> {
+    // Detached: it only fills caches the audit would fill itself.
+    let _ = auditor::warm_up();
     let config = if cli.no_config {
         Config::default()
     } else {

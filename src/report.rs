@@ -799,6 +799,39 @@ fn unit_from_title(lines: &[&str]) -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
+/// Compile this module's regexes now (the report model): called on a second thread at start-up so that the
+/// first report does not wait for them.
+pub(crate) fn warm() {
+    for re in [
+        &ARABIC_MARKER,
+        &CHROME,
+        &CHROME_ANYWHERE,
+        &CIRCLED_MARKER,
+        &CLOCK,
+        &INLINE_ITEM,
+        &ISO_DATE,
+        &MARKDOWN_MARKER,
+        &META_WORDS,
+        &MIDLINE_HEADING,
+        &NOT_REPORT_YEAR,
+        &PAREN_ARABIC_MARKER,
+        &PAREN_CN_MARKER,
+        &PART_MARKER,
+        &PUBLISHED,
+        &TITLE_KIND,
+        &TITLE_LABEL,
+        &TITLE_WORDS,
+        &TOP_MARKER,
+        &TRAILER,
+        &UNIT_AFTER_YEAR,
+        &UNIT_BEFORE_TITLE,
+        &UNIT_SUFFIX,
+        &YEAR,
+    ] {
+        LazyLock::force(re);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

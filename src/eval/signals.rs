@@ -982,6 +982,35 @@ pub(super) fn year_consistency_verdict(
     )
 }
 
+/// Compile this module's regexes now (the signal checks): called on a second thread at start-up so that the
+/// first report does not wait for them.
+pub(crate) fn warm() {
+    for re in [
+        &ABOUT_OTHERS,
+        &BASIS_VERB,
+        &CAUSE,
+        &CHINESE_FIGURE,
+        &CITED,
+        &COMPARISON,
+        &FIGURE,
+        &GENERIC,
+        &ITEM_MARKER,
+        &LEAD_YEAR,
+        &MAKES_RULES,
+        &NOT_ITS_OWN_RULES,
+        &PERCENT_WORDS,
+        &PLACEHOLDER_FIGURE,
+        &PLAN_YEAR,
+        &REPORTED_YEAR,
+        &SELF_REFERENCE,
+        &SPAN_START,
+        &STOCK,
+        &TOWNSHIP,
+    ] {
+        LazyLock::force(re);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
