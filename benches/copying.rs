@@ -7,11 +7,12 @@
 //! cargo bench --bench copying
 //! ```
 
+mod support;
+
 use auditor::copying::{self, CopyIndex, Fingerprint, Options};
 use auditor::report::Report;
 use divan::Bencher;
 use divan::counter::{BytesCount, ItemsCount};
-use std::path::Path;
 use std::sync::LazyLock;
 
 fn main() {
@@ -19,20 +20,7 @@ fn main() {
 }
 
 /// The bundled samples' texts.
-static TEXTS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("samples/ exists")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).expect("samples are UTF-8"))
-        .collect()
-});
+static TEXTS: LazyLock<Vec<String>> = LazyLock::new(|| support::samples().1);
 
 static REPORTS: LazyLock<Vec<Report>> =
     LazyLock::new(|| TEXTS.iter().map(|t| Report::parse(t)).collect());

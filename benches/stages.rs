@@ -9,6 +9,8 @@
 //! cargo bench --bench stages -- eval         # only the benchmarks whose name holds `eval`
 //! ```
 
+mod support;
+
 use auditor::load::{self, Input, Options};
 use auditor::normalize;
 use auditor::render::{self, Batch, Format};
@@ -40,18 +42,7 @@ impl Samples {
 }
 
 static SAMPLES: LazyLock<Samples> = LazyLock::new(|| {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("samples/ exists")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    let texts: Vec<String> = paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).expect("samples are UTF-8"))
-        .collect();
+    let (paths, texts) = support::samples();
     let utf8 = texts.iter().map(|t| t.as_bytes().to_vec()).collect();
     let gb18030 = texts
         .iter()
