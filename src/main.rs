@@ -267,6 +267,16 @@ fn run(cli: AuditArgs) -> Result<u8> {
     for s in &against_skipped {
         eprintln!("warning: --against: skipped {}: {}", s.path, s.reason);
     }
+    // Earlier reports that cannot even be listed make the comparison meaningless: say so now.
+    if let Some(load::Input::Broken(path, why)) = against
+        .iter()
+        .find(|i| matches!(i, load::Input::Broken(..)))
+    {
+        bail!(
+            "error: --against {}: {why}\n  = help: name a file or directory of earlier years' reports",
+            path.display()
+        );
+    }
     let passes = if copying { 2 } else { 1 };
     let progress = progress_bar(inputs.len() * passes);
     let options = load::Options {

@@ -175,3 +175,19 @@ fn every_text_format_shows_the_copying() {
     let sarif = render("sarif");
     assert!(sarif.contains("\"copying\": {"));
 }
+
+#[test]
+fn an_against_path_that_does_not_exist_is_an_error() {
+    let out = Command::cargo_bin("auditor")
+        .unwrap()
+        .args(["--no-config", "--against", "no/such/dir"])
+        .arg(format!("{FIXTURES}/years/chengxi-sfj-2023.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --against no/such/dir: no such file or directory\n  = help: name a file or directory of earlier years' reports\n"
+    );
+    assert!(out.stdout.is_empty());
+}
