@@ -89,8 +89,12 @@ impl Part {
     }
 }
 
-/// Parts found so far, by rule index.
-pub(crate) struct Parts(Vec<Option<Part>>);
+/// Parts found so far, by rule index; and the readings of the shortcomings that the substance
+/// rule and the measures both need, made once (see [`signals::count_substance`]).
+pub(crate) struct Parts(
+    Vec<Option<Part>>,
+    pub(crate) std::cell::RefCell<Vec<signals::SubstanceMemo>>,
+);
 
 /// The parts a pack's section rules find in a report, as `(rule id, part)` in the pack's order;
 /// parts not found are left out. The same search [`audit`] uses, for callers that compare
@@ -228,7 +232,7 @@ pub(crate) fn scope_blocks(
 }
 
 pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
-    let mut parts = Parts(vec![None; pack.rules.len()]);
+    let mut parts = Parts(vec![None; pack.rules.len()], Default::default());
     for &i in &pack.section_order {
         let Check::Section(s) = &pack.rules[i].check else {
             continue;

@@ -108,16 +108,11 @@ pub(crate) fn measure_parts(report: &Report, pack: &Pack, parts: &eval::Parts) -
         && !blocks.is_empty()
     {
         let stock = pack.rules.iter().find_map(|r| match &r.check {
-            Check::Substance(s) => Some(s.stock.clone()),
+            Check::Substance(s) => Some(s.stock.as_slice()),
             _ => None,
         });
-        let count = eval::signals::count_substance(
-            report,
-            parts,
-            scope,
-            &blocks,
-            &stock.unwrap_or_default(),
-        );
+        let count =
+            eval::signals::count_substance(report, parts, scope, &blocks, stock.unwrap_or(&[]));
         m.shortcomings_chars = count.chars;
         m.shortcomings_items = count.concrete.len();
         m.stock_phrase_ratio = (count.stock_ratio() * 100.0).round() / 100.0;

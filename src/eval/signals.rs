@@ -375,7 +375,37 @@ impl SubstanceCount {
     }
 }
 
+/// A substance reading already made for a report: the part's scope, the stock patterns (by
+/// address: the pack's own), and the result.
+pub(crate) type SubstanceMemo = (Scope, usize, SubstanceCount);
+
+/// What the substance check reads in a part: characters, concrete problems, stock sentences.
+/// The substance rule and the measures read the same part; the second reading is the first's.
 pub(crate) fn count_substance(
+    report: &Report,
+    parts: &Parts,
+    scope: &Scope,
+    blocks: &[usize],
+    stock: &[Regex],
+) -> SubstanceCount {
+    let key = stock.as_ptr() as usize;
+    if let Some((_, _, count)) = parts
+        .1
+        .borrow()
+        .iter()
+        .find(|(s, k, _)| s == scope && *k == key)
+    {
+        return count.clone();
+    }
+    let count = read_substance(report, parts, scope, blocks, stock);
+    parts
+        .1
+        .borrow_mut()
+        .push((scope.clone(), key, count.clone()));
+    count
+}
+
+fn read_substance(
     report: &Report,
     parts: &Parts,
     scope: &Scope,
