@@ -54,6 +54,20 @@ pub struct Source {
 }
 
 impl Audited {
+    /// An input that could not be read (or audited), with why.
+    pub fn unreadable(path: String, error: String) -> Audited {
+        Audited {
+            path,
+            source: None,
+            pack_choice: None,
+            meta: None,
+            findings: Vec::new(),
+            measures: None,
+            copying: None,
+            error: Some(error),
+        }
+    }
+
     /// Gaps of `error` severity.
     pub fn error_gaps(&self) -> usize {
         self.findings
@@ -247,16 +261,7 @@ pub fn audit_input(input: &load::Input, packs: &PackSet, options: &load::Options
         let error = format!(
             "internal error while auditing this report ({what}); please report it with the file"
         );
-        Audited {
-            path: input.label(),
-            source: None,
-            pack_choice: None,
-            meta: None,
-            findings: Vec::new(),
-            measures: None,
-            copying: None,
-            error: Some(error),
-        }
+        Audited::unreadable(input.label(), error)
     })
 }
 
@@ -286,16 +291,7 @@ fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Optio
                 error: None,
             }
         }
-        Err(e) => Audited {
-            path,
-            source: None,
-            pack_choice: None,
-            meta: None,
-            findings: Vec::new(),
-            measures: None,
-            copying: None,
-            error: Some(e),
-        },
+        Err(e) => Audited::unreadable(path, e),
     }
 }
 
