@@ -151,6 +151,16 @@ fn every_text_format_shows_the_copying() {
     let html = render("html");
     assert!(html.contains("<th scope=\"col\">copied</th>"));
     assert!(html.contains("<mark>镇党委、镇政府把法治政府建设纳入全镇经济社会发展总体布局"));
+    // Each pair links to the other report's section.
+    let links: Vec<&str> = html
+        .split("href=\"#path-")
+        .skip(1)
+        .map(|rest| &rest[..16])
+        .collect();
+    assert_eq!(links.len(), 2, "one link per pair and side");
+    for id in links {
+        assert!(html.contains(&format!("<a id=\"path-{id}\"></a>")), "{id}");
+    }
     let table = render("table");
     assert!(
         table.contains("copied: 53% of the text is shared with other reports"),

@@ -123,6 +123,16 @@ fn report_id(i: usize) -> String {
     format!("report-{}", i + 1)
 }
 
+/// A second anchor for a report, from its path: copy detection names the other report of a
+/// pair by path, and its section may come later in the page than the one linking to it.
+fn path_anchor(path: &str) -> String {
+    // FNV-1a: short, stable across runs and platforms.
+    let hash = path.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("path-{hash:016x}")
+}
+
 /// The anchor of a rule in the legend. Rule ids are ASCII letters, digits, `-` and `_`.
 fn rule_id(id: &str) -> String {
     format!("rule-{}", escape(id))
@@ -408,8 +418,9 @@ fn report(out: &mut String, ctx: Context, i: usize, a: &Audited) {
     };
     let _ = writeln!(
         out,
-        "<section id=\"{}\" class=\"report\">\n<h2><span>{}.</span> <code>{}</code> {badge}<a class=\"back\" href=\"#top\">↑ summary</a></h2>",
+        "<section id=\"{}\" class=\"report\">\n<a id=\"{}\"></a>\n<h2><span>{}.</span> <code>{}</code> {badge}<a class=\"back\" href=\"#top\">↑ summary</a></h2>",
         report_id(i),
+        path_anchor(&a.path),
         i + 1,
         escape(&a.path)
     );
@@ -520,8 +531,9 @@ fn copying(out: &mut String, c: &crate::copying::Copying) {
     for pair in &c.pairs {
         let _ = writeln!(
             out,
-            "<p class=\"pair\"><strong>{}</strong> found in <code>{}</code>:</p>",
+            "<p class=\"pair\"><strong>{}</strong> found in <a href=\"#{}\"><code>{}</code></a>:</p>",
             super::percent(pair.share),
+            path_anchor(&pair.with),
             escape(&pair.with)
         );
         passages(out, &pair.passages, "there");
