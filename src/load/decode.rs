@@ -208,22 +208,15 @@ fn looks_gb18030(window: &[u8]) -> bool {
     if !matches!(result, encoding_rs::DecoderResult::InputEmpty) {
         return false;
     }
-    static COMMON: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
-        let mut bits = vec![0u64; (0x9FFF - 0x4E00) / 64 + 1];
-        for c in COMMON_HANZI.chars() {
-            let i = c as usize - 0x4E00;
-            bits[i / 64] |= 1 << (i % 64);
-        }
-        bits
-    });
+    static COMMON: std::sync::LazyLock<crate::normalize::HanSet> =
+        std::sync::LazyLock::new(|| crate::normalize::HanSet::new(COMMON_HANZI));
     let (mut cjk, mut common) = (0usize, 0usize);
     for c in text
         .chars()
         .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
     {
-        let i = c as usize - 0x4E00;
         cjk += 1;
-        common += usize::from(COMMON[i / 64] & (1 << (i % 64)) != 0);
+        common += usize::from(COMMON.contains(c));
     }
     cjk >= 20 && common * 10 >= cjk * 3
 }
