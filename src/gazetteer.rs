@@ -45,6 +45,9 @@ pub struct Gazetteer {
     by_name: BTreeMap<String, usize>,
     /// Full names, longest first, so that 海南藏族自治州 is found before 海南省 could be.
     full_names: Vec<(String, usize)>,
+    /// One automaton over `full_names` (pattern ids are their indices): a text is read once for
+    /// all 367 names instead of once per name.
+    full_name_finder: aho_corasick::AhoCorasick,
 }
 
 #[derive(Deserialize)]
@@ -122,10 +125,13 @@ impl Gazetteer {
             .map(|(i, p)| (p.name.clone(), i))
             .collect();
         full_names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        let full_name_finder = aho_corasick::AhoCorasick::new(full_names.iter().map(|(n, _)| n))
+            .map_err(|e| format!("cannot index the full names: {e}"))?;
         Ok(Gazetteer {
             places,
             by_name,
             full_names,
+            full_name_finder,
         })
     }
 
@@ -142,21 +148,33 @@ impl Gazetteer {
     /// The full names in `text`, each with its byte range, leftmost first and without overlaps.
     /// Short names are not searched: 白银, 日照, 安康 and 朝阳 are common words.
     pub fn full_names_in(&self, text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
+        // Every occurrence of every name, then taken name by name, longest name first: a
+        // name's occurrences that overlap an earlier one of the same name are not occurrences
+        // (as `str::match_indices` counts them), and one that overlaps a longer name's is
+        // part of that name.
+        let mut hits: Vec<(usize, std::ops::Range<usize>)> = self
+            .full_name_finder
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.range()))
+            .collect();
+        hits.sort_by_key(|(name, r)| (*name, r.start));
         let mut found: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-        for (name, i) in &self.full_names {
-            for (at, _) in text.match_indices(name.as_str()) {
-                let range = at..at + name.len();
-                // 中山市场 is 中山 + 市场 far more often than a city's market.
-                if self.places[*i].level == Level::Prefecture && text[range.end..].starts_with('场')
-                {
-                    continue;
-                }
-                if !found
-                    .iter()
-                    .any(|(_, r)| r.start < range.end && range.start < r.end)
-                {
-                    found.push((*i, range));
-                }
+        let mut last: Option<(usize, usize)> = None;
+        for (name, range) in hits {
+            if last.is_some_and(|(n, end)| n == name && range.start < end) {
+                continue;
+            }
+            last = Some((name, range.end));
+            let i = self.full_names[name].1;
+            // 中山市场 is 中山 + 市场 far more often than a city's market.
+            if self.places[i].level == Level::Prefecture && text[range.end..].starts_with('场') {
+                continue;
+            }
+            if !found
+                .iter()
+                .any(|(_, r)| r.start < range.end && range.start < r.end)
+            {
+                found.push((i, range));
             }
         }
         found.sort_by_key(|(_, r)| r.start);
@@ -263,6 +281,55 @@ mod tests {
             .map(|(i, _)| g.places[i].name.as_str())
             .collect();
         assert_eq!(names, ["海南藏族自治州", "海南省", "中山市"]);
+    }
+
+    /// The same search name by name, as the automaton replaced it: the two must agree.
+    fn full_names_one_by_one(g: &Gazetteer, text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
+        let mut found: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        for (name, i) in &g.full_names {
+            for (at, _) in text.match_indices(name.as_str()) {
+                let range = at..at + name.len();
+                if g.places[*i].level == Level::Prefecture && text[range.end..].starts_with('场') {
+                    continue;
+                }
+                if !found
+                    .iter()
+                    .any(|(_, r)| r.start < range.end && range.start < r.end)
+                {
+                    found.push((*i, range));
+                }
+            }
+        }
+        found.sort_by_key(|(_, r)| r.start);
+        found
+    }
+
+    #[test]
+    fn the_automaton_finds_what_a_search_per_name_finds() {
+        let g = &*GAZETTEER;
+        let texts = [
+            "海南藏族自治州与海南省、中山市市场监管局、中山市场",
+            "吉林省吉林市吉林市场，延边朝鲜族自治州延边州，海西蒙古族藏族自治州海西州",
+            "学习借鉴浙江省杭州市、江苏省苏州市苏州市和广东省深圳市的做法",
+            "",
+            "没有地名的一句话。",
+        ];
+        for text in texts {
+            assert_eq!(
+                g.full_names_in(text),
+                full_names_one_by_one(g, text),
+                "{text}"
+            );
+        }
+        // Every full name alone, and each glued to the next: overlaps at every boundary.
+        for pair in g.full_names.windows(2) {
+            let text = format!("{}{}场{}", pair[0].0, pair[1].0, pair[0].0);
+            assert_eq!(
+                g.full_names_in(&text),
+                full_names_one_by_one(g, &text),
+                "{text}"
+            );
+        }
     }
 
     #[test]
