@@ -161,12 +161,18 @@ pub(super) fn jurisdiction_verdict(
         }
     };
     let mut found: Vec<(Evidence, String)> = Vec::new();
+    // Both signs need a cited document or a self-reference in the clause: a clause (or a
+    // block) with neither is passed over before the slower test of what it is about.
+    let may_tell = |t: &str| t.contains('《') || SELF_REFERENCE.is_match(t);
     for &b in &blocks {
         let text = &report.blocks[b].folded.text;
+        if !may_tell(text) {
+            continue;
+        }
         let cited: Vec<Range<usize>> = CITED.find_iter(text).map(|m| m.range()).collect();
         for clause in clauses(text) {
             let words = &text[clause.clone()];
-            if about_others(words) {
+            if !may_tell(words) || about_others(words) {
                 continue;
             }
             // A cited document of another place, given as the unit's basis.
