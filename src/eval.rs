@@ -526,14 +526,39 @@ fn section_verdict(
 
 /// Whether a unit of text satisfies a content check: the match to quote, and 0 when an `any`
 /// pattern matched or 1 for a `together` group (a single telling phrase is the better evidence).
-fn unit_match(c: &ContentCheck, text: &str) -> Option<(u8, std::ops::Range<usize>)> {
-    if let Some(m) = c.any.iter().find_map(|re| re.find(text)) {
+/// Patterns the block's gates ruled out (see [`live_patterns`]) are not tried.
+fn unit_match(c: &ContentCheck, text: &str, live: &[bool]) -> Option<(u8, std::ops::Range<usize>)> {
+    let find = |i: usize, re: &Regex| is_live(live, i).then(|| re.find(text)).flatten();
+    if let Some(m) = c.any.iter().enumerate().find_map(|(i, re)| find(i, re)) {
         return Some((0, m.range()));
     }
+    let mut first = c.any.len();
     c.together.iter().find_map(|group| {
-        let ms: Option<Vec<_>> = group.iter().map(|re| re.find(text)).collect();
+        let at = first;
+        first += group.len();
+        let ms: Option<Vec<_>> = group
+            .iter()
+            .enumerate()
+            .map(|(k, re)| find(at + k, re))
+            .collect();
         ms.and_then(|ms| ms.first().map(|m| (1, m.range())))
     })
+}
+
+/// Which patterns of a content check (numbered as [`ContentCheck::gates`]) may match in a text:
+/// all of them unless the prefilters are on, else those whose gate matches or that have none.
+fn live_patterns(c: &ContentCheck, text: &str) -> Vec<bool> {
+    if !PREFILTERS.load(std::sync::atomic::Ordering::Relaxed) {
+        return Vec::new();
+    }
+    c.gates()
+        .iter()
+        .map(|g| g.as_ref().is_none_or(|g| g.is_match(text)))
+        .collect()
+}
+
+fn is_live(live: &[bool], i: usize) -> bool {
+    live.get(i).copied().unwrap_or(true)
 }
 
 /// Where each unit of a content check matches within `blocks`, best evidence first. `from(b)` is
@@ -556,6 +581,7 @@ fn content_matches(
                 {
                     continue;
                 }
+                let live = live_patterns(c, &text[start..]);
                 let units = if c.within == Within::Sentence {
                     report.blocks[b].sentences()
                 } else {
@@ -567,7 +593,7 @@ fn content_matches(
                     .filter(|u| u.end > start)
                     .map(|u| u.start.max(start)..u.end);
                 for u in units {
-                    if let Some((rank, m)) = unit_match(c, &text[u.clone()]) {
+                    if let Some((rank, m)) = unit_match(c, &text[u.clone()], &live) {
                         let at = u.start + m.start..u.start + m.end;
                         ranked.push((rank, evidence(report, b, at)));
                     }
@@ -627,7 +653,13 @@ fn closest_partial(
         return None;
     }
     let mut best: Option<(usize, usize, std::ops::Range<usize>, String)> = None;
+    // A group can be missing one pattern at best: once a sentence comes that close, no later
+    // one replaces it.
+    let closest = c.together.iter().map(|g| g.len() - 1).max().unwrap_or(0);
     for &b in blocks {
+        if best.as_ref().is_some_and(|b| b.0 >= closest) {
+            break;
+        }
         let text = &report.blocks[b].folded.text;
         let start = from(b).min(text.len());
         let units = if c.within == Within::Sentence {
@@ -635,11 +667,22 @@ fn closest_partial(
         } else {
             std::iter::once(start..text.len()).collect()
         };
+        let live = live_patterns(c, &text[start..]);
         for u in units.into_iter().filter(|u| u.end > start) {
             let u = u.start.max(start)..u.end;
+            let mut first = c.any.len();
             for group in &c.together {
-                let hits: Vec<Option<regex::Match>> =
-                    group.iter().map(|re| re.find(&text[u.clone()])).collect();
+                let at = first;
+                first += group.len();
+                let hits: Vec<Option<regex::Match>> = group
+                    .iter()
+                    .enumerate()
+                    .map(|(k, re)| {
+                        is_live(&live, at + k)
+                            .then(|| re.find(&text[u.clone()]))
+                            .flatten()
+                    })
+                    .collect();
                 let n = hits.iter().flatten().count();
                 if n == 0 || n == group.len() || best.as_ref().is_some_and(|b| b.0 >= n) {
                     continue;

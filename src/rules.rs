@@ -6,6 +6,7 @@
 
 use crate::diagnostic::{Diagnostic, PackError};
 use regex::{Regex, RegexBuilder};
+use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -324,6 +325,8 @@ pub struct ContentCheck {
     /// One regex that matches wherever any of the patterns could, compiled on first use (see
     /// [`ContentCheck::prefilter`]).
     prefilter: std::sync::OnceLock<Option<Regex>>,
+    /// Per pattern, a cheaper regex matching wherever it could (see [`ContentCheck::gates`]).
+    gates: std::sync::OnceLock<Vec<Option<Regex>>>,
 }
 
 impl ContentCheck {
@@ -334,6 +337,20 @@ impl ContentCheck {
         self.prefilter
             .get_or_init(|| prefilter(self.any.iter().chain(self.together.iter().flatten())))
             .as_ref()
+    }
+
+    /// For each pattern, `any` first and then each `together` group's in order: a regex that
+    /// matches wherever the pattern could, when the pattern's own search has no literal to start
+    /// from and the gate has one (see [`gate`]). A block the gate does not match is not searched
+    /// sentence by sentence for that pattern. Built on first use, like the prefilter.
+    pub fn gates(&self) -> &[Option<Regex>] {
+        self.gates.get_or_init(|| {
+            self.any
+                .iter()
+                .chain(self.together.iter().flatten())
+                .map(gate)
+                .collect()
+        })
     }
 }
 
@@ -1073,6 +1090,7 @@ impl RuleCx<'_> {
                     any: self.patterns(&r.any),
                     together,
                     prefilter: std::sync::OnceLock::new(),
+                    gates: std::sync::OnceLock::new(),
                     within: r.within.unwrap_or_default(),
                     forbid: r.forbid.unwrap_or(false),
                     if_missing: r.if_missing.unwrap_or(Status::Gap),
@@ -1198,33 +1216,104 @@ fn parse_month_day(s: &str) -> Option<(u32, u32)> {
 /// add matches, so a block the prefilter does not match holds no match of any pattern. `None`
 /// when there are no patterns or the alternation is too large to compile.
 fn prefilter<'a>(patterns: impl Iterator<Item = &'a Regex>) -> Option<Regex> {
-    use regex_syntax::hir::{Hir, HirKind};
-    fn without_looks(h: &Hir) -> Hir {
-        match h.kind() {
-            HirKind::Look(_) => Hir::empty(),
-            HirKind::Repetition(r) => {
-                let mut r = r.clone();
-                r.sub = Box::new(without_looks(&r.sub));
-                Hir::repetition(r)
-            }
-            // Capture groups are dropped: they mean nothing in a yes/no test, and their indices
-            // would clash across patterns.
-            HirKind::Capture(c) => without_looks(&c.sub),
-            HirKind::Concat(hs) => Hir::concat(hs.iter().map(without_looks).collect()),
-            HirKind::Alternation(hs) => Hir::alternation(hs.iter().map(without_looks).collect()),
-            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => h.clone(),
-        }
-    }
     let mut alternatives = Vec::new();
     for re in patterns {
         let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
-        alternatives.push(without_looks(&hir));
+        alternatives.push(without_looks(&hir, false));
     }
     if alternatives.is_empty() {
         return None;
     }
     let pattern = Hir::alternation(alternatives).to_string();
     RegexBuilder::new(&pattern).size_limit(1 << 23).build().ok()
+}
+
+/// A pattern's HIR with every look-around assertion removed and capture groups dropped (they
+/// mean nothing in a yes/no test, and their indices would clash across patterns); with
+/// `strip_context`, also without the elements at either end of each concatenation that only
+/// say what may stand around the match: a wide class (`[^副]`, `\s`, `\d`), an optional part
+/// (`[^。]{0,12}`). Each removal can only add places where the result matches, so text the
+/// result does not match holds no match of the pattern.
+fn without_looks(h: &Hir, strip_context: bool) -> Hir {
+    let go = |h: &Hir| without_looks(h, strip_context);
+    match h.kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Repetition(r) => {
+            let mut r = r.clone();
+            r.sub = Box::new(go(&r.sub));
+            Hir::repetition(r)
+        }
+        HirKind::Capture(c) => go(&c.sub),
+        HirKind::Concat(hs) => {
+            let mut parts: Vec<Hir> = hs.iter().map(go).collect();
+            if strip_context {
+                while parts.len() > 1 && is_context(&parts[0]) {
+                    parts.remove(0);
+                }
+                while parts.len() > 1 && parts.last().is_some_and(is_context) {
+                    parts.pop();
+                }
+            }
+            Hir::concat(parts)
+        }
+        HirKind::Alternation(hs) => Hir::alternation(hs.iter().map(go).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => h.clone(),
+    }
+}
+
+/// Whether an element of a concatenation only says what may stand around a match: it can be
+/// empty, or it is a class of more characters than a literal search takes.
+fn is_context(h: &Hir) -> bool {
+    use regex_syntax::hir::Class;
+    const WIDE: u64 = 16;
+    let width = |ranges: &mut dyn Iterator<Item = (u64, u64)>| {
+        ranges.map(|(a, b)| b - a + 1).sum::<u64>() > WIDE
+    };
+    match h.kind() {
+        HirKind::Look(_) | HirKind::Empty => true,
+        HirKind::Class(Class::Unicode(c)) => width(
+            &mut c
+                .ranges()
+                .iter()
+                .map(|r| (r.start() as u64, r.end() as u64)),
+        ),
+        HirKind::Class(Class::Bytes(c)) => width(
+            &mut c
+                .ranges()
+                .iter()
+                .map(|r| (r.start() as u64, r.end() as u64)),
+        ),
+        HirKind::Repetition(r) => r.min == 0 || is_context(&r.sub),
+        HirKind::Capture(c) => is_context(&c.sub),
+        HirKind::Alternation(hs) => hs.iter().any(is_context),
+        HirKind::Literal(_) | HirKind::Concat(_) => false,
+    }
+}
+
+/// Whether a search for `h` can start from literals (as the regex engine's own prefilter
+/// would): a finite set of non-empty prefixes.
+fn has_literal_start(h: &Hir) -> bool {
+    let prefixes = regex_syntax::hir::literal::Extractor::new().extract(h);
+    prefixes.is_finite() && prefixes.min_literal_len().is_some_and(|n| n > 0)
+}
+
+/// A gate for one pattern: the pattern without looks and context ([`without_looks`]), when
+/// the pattern's search has no literal to start from and the gate's has (`(?:^|[^副])县长` →
+/// `县长`; `(?:\d{4}|…)\s*年` → `年`). A search that starts from literals costs a tenth of one
+/// that runs the automaton over every byte.
+fn gate(re: &Regex) -> Option<Regex> {
+    let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
+    if has_literal_start(&hir) {
+        return None;
+    }
+    let gate = without_looks(&hir, true);
+    if !has_literal_start(&gate) {
+        return None;
+    }
+    RegexBuilder::new(&gate.to_string())
+        .size_limit(1 << 23)
+        .build()
+        .ok()
 }
 
 #[cfg(test)]
@@ -1509,5 +1598,51 @@ mod tests {
         );
         let e = Pack::load(&kind).unwrap_err();
         assert!(e.to_string().contains("b.toml:7:"), "{e}");
+    }
+
+    #[test]
+    fn gates_start_from_literals_and_match_wherever_their_pattern_does() {
+        let leader = Regex::new(r"(?:^|[^副])(?:县长|局长)|政府主要负责人").unwrap();
+        let year =
+            Regex::new(r"(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年[^。]{0,16}安排$").unwrap();
+        for (re, texts) in [
+            (
+                &leader,
+                &[
+                    "县长主持",
+                    "副县长主持",
+                    "由县长、副局长",
+                    "政府主要负责人",
+                    "无关",
+                ][..],
+            ),
+            (
+                &year,
+                &[
+                    "2024年工作安排",
+                    "二〇二四年 的安排",
+                    "今年工作安排",
+                    "2024年安排。",
+                ][..],
+            ),
+        ] {
+            let gate = gate(re).expect("a pattern without a literal start gets a gate");
+            assert!(has_literal_start(
+                &regex_syntax::Parser::new().parse(gate.as_str()).unwrap()
+            ));
+            for t in texts {
+                assert!(
+                    !re.is_match(t) || gate.is_match(t),
+                    "{} on {t}",
+                    re.as_str()
+                );
+            }
+        }
+        // The gate drops what stands around the match, so it passes more than the pattern.
+        assert!(gate(&leader).unwrap().is_match("副县长主持"));
+        assert!(!leader.is_match("副县长主持"));
+        // A pattern that starts from literals, or whose gate would not, has none.
+        assert!(gate(&Regex::new("第一责任人|述法").unwrap()).is_none());
+        assert!(gate(&Regex::new(r"\d+").unwrap()).is_none());
     }
 }
