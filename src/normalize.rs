@@ -198,6 +198,27 @@ pub fn chinese_year(s: &str) -> Option<i32> {
     (count == 4).then_some(y)
 }
 
+/// Every line of the bundled samples (`samples/*.txt`), for tests that compare a fast search
+/// with the plain one it replaced.
+#[cfg(test)]
+pub(crate) fn sample_lines() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("samples/ exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .flat_map(|p| {
+            let text = std::fs::read_to_string(p).expect("samples are UTF-8");
+            text.lines().map(str::to_string).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -992,10 +992,11 @@ mod tests {
 
     /// The regex search `years_in` replaced, as a reference: the two must agree.
     fn years_by_regex(text: &str) -> Vec<(i32, Range<usize>)> {
-        let year = Regex::new(r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年").unwrap();
+        static YEAR: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年").unwrap());
         let excluded: Vec<Range<usize>> =
             NOT_REPORT_YEAR.find_iter(text).map(|m| m.range()).collect();
-        year.captures_iter(text)
+        YEAR.captures_iter(text)
             .filter_map(|c| {
                 let g = c.get(1)?;
                 if excluded.iter().any(|r| r.contains(&g.start())) {
@@ -1028,9 +1029,8 @@ mod tests {
         ] {
             assert_eq!(years_in(text), years_by_regex(text), "{text}");
         }
-        let sample = include_str!("../samples/complete.txt");
-        for line in sample.lines() {
-            let folded = fold(line).text;
+        for line in normalize::sample_lines() {
+            let folded = fold(&line).text;
             assert_eq!(years_in(&folded), years_by_regex(&folded), "{line}");
         }
     }

@@ -588,19 +588,56 @@ pub(super) fn substance_verdict(
 
 const MEASURE: &str = r"(?:人次|件次|户次|个工作日|个百分点|万人|万元|亿元|千元|元|件|次|人|名|场|个|家|户|起|宗|项|条|份|篇|期|批|卷|部|台|所|处|座|支|套|本|例|位|轮|类|公里|千米|米|亩|公顷|平方米|吨|辆|小时|天|倍|笔|张|册|万|亿)";
 
-/// A count with a measure word, a rate or an amount, in Arabic figures.
+/// A count with a measure word, a rate or an amount, in Arabic figures: the number and what
+/// follows it. The character before the number must not be a digit, a decimal mark or 第
+/// (第3次 is an ordinal); [`after_boundary`] checks it.
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?:^|[^\d.,第])(\d+(?:[.,]\d+)*)\s*(?:余|多)?\s*(?:[%‰]|成(?:以上)?[^立为功果绩效本熟员]|{MEASURE})"
+        r"[0-9]+(?:[.,][0-9]+)*\s*(?:余|多)?\s*(?:[%‰]|成(?:以上)?[^立为功果绩效本熟员]|{MEASURE})"
     ))
 });
+fn before_figure(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '.' | ',' | '第')
+}
 /// The same in Chinese numerals (十件, 二十三次, 两百余人); single digits (三项制度, 一个中心)
-/// are names of things more often than results.
+/// are names of things more often than results. The character before must not be a numeral
+/// or 第.
 static CHINESE_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:^|[^第一二三四五六七八九十百千万两零〇])([一二三四五六七八九两]?[十百千万][一二三四五六七八九十百千万两]*)\s*(?:余|多)?\s*(?:人次|件|次|人|名|场|家|户|起|宗|份|篇|期|批)",
+        r"(?:[一二三四五六七八九两][十百千万]|[十百千万])[一二三四五六七八九十百千万两]*\s*(?:余|多)?\s*(?:人次|件|次|人|名|场|家|户|起|宗|份|篇|期|批)",
     )
 });
+fn before_chinese_figure(c: char) -> bool {
+    "第一二三四五六七八九十百千万两零〇".contains(c)
+}
+
+/// The matches of `tail` that `(?:^|[^…])tail` would find, where `excluded` says what `[^…]`
+/// leaves out: each must start the text or follow a character that is not excluded and not
+/// part of the previous match. A pattern that opens with such a class has no literal to search
+/// from, so the engine runs its automaton over every byte (2 ns a byte); the tail alone starts
+/// from its literals, and the character before is checked here.
+fn after_boundary(tail: &Regex, text: &str, excluded: fn(char) -> bool) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    let mut last_end = 0;
+    while let Some(m) = tail.find_at(text, at) {
+        let start = m.start();
+        let free = match text[..start].chars().next_back() {
+            None => true,
+            Some(c) => !excluded(c) && start - c.len_utf8() >= last_end,
+        };
+        if free {
+            found.push(m.range());
+            last_end = m.end();
+            at = m.end();
+        } else {
+            // A match may still start at the next character (第5成3件: 3件).
+            at = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    found
+}
+
 static PERCENT_WORDS: LazyLock<Regex> =
     LazyLock::new(|| re(r"百分之[零〇一二三四五六七八九十百点]+"));
 /// A blank left where a figure belongs: XX件, ××%, *次.
@@ -617,23 +654,10 @@ pub(crate) fn placeholders_in(text: &str) -> usize {
 
 /// The figures and the placeholders for figures in a text, as byte ranges.
 pub(crate) fn figures_in(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
-    let mut figures: Vec<Range<usize>> = Vec::new();
-    // The number starts at the first digit (or Chinese numeral) of the match: the character the
-    // pattern may take before it is never one. Finding it by hand spares the slower capture
-    // search; a four-digit number before 年 is a year and never matches, and a date's day (15日)
-    // has no measure word, so what matches is a figure.
-    let arabic = |c: char| c.is_ascii_digit();
-    let chinese = |c: char| "一二三四五六七八九十百千万两".contains(c);
-    for (re, numeral) in [
-        (&*FIGURE, &arabic as &dyn Fn(char) -> bool),
-        (&*CHINESE_FIGURE, &chinese),
-    ] {
-        for m in re.find_iter(text) {
-            if let Some(at) = m.as_str().find(numeral) {
-                figures.push(m.start() + at..m.end());
-            }
-        }
-    }
+    // A four-digit number before 年 is a year and never matches, and a date's day (15日) has no
+    // measure word, so what matches is a figure.
+    let mut figures = after_boundary(&FIGURE, text, before_figure);
+    figures.extend(after_boundary(&CHINESE_FIGURE, text, before_chinese_figure));
     figures.extend(PERCENT_WORDS.find_iter(text).map(|m| m.range()));
     figures.sort_by_key(|r| r.start);
     figures.dedup_by(|b, a| b.start < a.end);
@@ -1050,6 +1074,58 @@ pub(crate) fn warm() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The figures as the single regexes with a leading class found them, before
+    /// [`after_boundary`]: the two must agree.
+    fn figures_by_regex(text: &str) -> Vec<Range<usize>> {
+        static ARABIC: LazyLock<Regex> = LazyLock::new(|| {
+            re(&format!(
+                r"(?:^|[^\d.,第])(\d+(?:[.,]\d+)*)\s*(?:余|多)?\s*(?:[%‰]|成(?:以上)?[^立为功果绩效本熟员]|{MEASURE})"
+            ))
+        });
+        static CHINESE: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r"(?:^|[^第一二三四五六七八九十百千万两零〇])([一二三四五六七八九两]?[十百千万][一二三四五六七八九十百千万两]*)\s*(?:余|多)?\s*(?:人次|件|次|人|名|场|家|户|起|宗|份|篇|期|批)",
+            )
+        });
+        let mut found = Vec::new();
+        for (re, numerals) in [
+            (&*ARABIC, "0123456789"),
+            (&*CHINESE, "一二三四五六七八九十百千万两"),
+        ] {
+            for m in re.find_iter(text) {
+                if let Some(at) = m.as_str().find(|c| numerals.contains(c)) {
+                    found.push(m.start() + at..m.end());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn figures_are_found_as_the_regexes_with_a_leading_class_found_them() {
+        let ours = |text: &str| {
+            let mut found = after_boundary(&FIGURE, text, before_figure);
+            found.extend(after_boundary(&CHINESE_FIGURE, text, before_chinese_figure));
+            found
+        };
+        for text in [
+            "5件3件4件",
+            "第5成3件",
+            "第12件,12件",
+            "1.5万元、3,200人次、98.5%",
+            "二十三次,第二十件,两百余人,十件十件",
+            "5成以上",
+            "",
+            "共受理 件",
+        ] {
+            assert_eq!(ours(text), figures_by_regex(text), "{text}");
+        }
+        for line in crate::normalize::sample_lines() {
+            let folded = crate::normalize::fold(&line).text;
+            assert_eq!(ours(&folded), figures_by_regex(&folded), "{line}");
+        }
+    }
 
     #[test]
     fn figures_are_counts_rates_and_amounts_not_years_dates_or_numbers() {
