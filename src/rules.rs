@@ -1219,7 +1219,20 @@ fn prefilter<'a>(patterns: impl Iterator<Item = &'a Regex>) -> Option<Regex> {
     let mut alternatives = Vec::new();
     for re in patterns {
         let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
-        alternatives.push(without_looks(&hir, false));
+        // A pattern without a literal start would make the whole alternation a scan of every
+        // byte; its context is dropped too when what is left starts from words of two
+        // characters or more (县长, 政府主要), which pass few more blocks. A single character
+        // left (年, 件) would pass most blocks.
+        let bare = without_looks(&hir, true);
+        let words = regex_syntax::hir::literal::Extractor::new()
+            .extract(&bare)
+            .min_literal_len()
+            .is_some_and(|n| n >= 6);
+        if !has_literal_start(&hir) && has_literal_start(&bare) && words {
+            alternatives.push(bare);
+        } else {
+            alternatives.push(without_looks(&hir, false));
+        }
     }
     if alternatives.is_empty() {
         return None;
