@@ -85,7 +85,10 @@ pub fn decode(
                 }),
         });
     }
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string();
+    let mut text = text.into_owned();
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
     let controls = text
         .chars()
         .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
@@ -228,43 +231,30 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
         return None;
     }
     let units = bytes.len() / 2;
-    let zeros = |parity: usize| {
-        bytes
-            .iter()
-            .skip(parity)
-            .step_by(2)
-            .filter(|&&b| b == 0)
-            .count()
+    // One pass over the code units for all four counts: this runs on every text file.
+    let likely = |u: u16| {
+        (0x4E00..=0x9FFF).contains(&u)
+            || (0x3000..=0x303F).contains(&u)
+            || (0xFF00..=0xFFEF).contains(&u)
+            || u == 0x0A
+            || u == 0x0D
     };
-    let (even, odd) = (zeros(0), zeros(1));
+    let (mut even, mut odd, mut le, mut be) = (0usize, 0usize, 0usize, 0usize);
+    for pair in bytes.chunks_exact(2) {
+        let (a, b) = (pair[0], pair[1]);
+        even += usize::from(a == 0);
+        odd += usize::from(b == 0);
+        le += usize::from(likely(u16::from_le_bytes([a, b])));
+        be += usize::from(likely(u16::from_be_bytes([a, b])));
+    }
     if odd * 4 > units && even == 0 {
         return Some(UTF_16LE);
     }
     if even * 4 > units && odd == 0 {
         return Some(UTF_16BE);
     }
-    let cjk = |le: bool| {
-        bytes
-            .chunks_exact(2)
-            .map(|c| {
-                if le {
-                    u16::from_le_bytes([c[0], c[1]])
-                } else {
-                    u16::from_be_bytes([c[0], c[1]])
-                }
-            })
-            .filter(|&u| {
-                (0x4E00..=0x9FFF).contains(&u)
-                    || (0x3000..=0x303F).contains(&u)
-                    || (0xFF00..=0xFFEF).contains(&u)
-                    || u == 0x0A
-                    || u == 0x0D
-            })
-            .count()
-    };
     // Read in the wrong byte order, CJK text still lands in the CJK range about a third of
     // the time; in the right order, almost always.
-    let (le, be) = (cjk(true), cjk(false));
     if le * 10 > units * 6 && le > be * 2 {
         return Some(UTF_16LE);
     }
