@@ -94,6 +94,8 @@ impl Part {
 pub(crate) struct Parts(
     Vec<Option<Part>>,
     pub(crate) std::cell::RefCell<Vec<signals::SubstanceMemo>>,
+    /// The figures counted in a scope by the figures rule, which the measures count again.
+    pub(crate) std::cell::RefCell<Vec<(Scope, usize)>>,
 );
 
 /// The parts a pack's section rules find in a report, as `(rule id, part)` in the pack's order;
@@ -232,7 +234,11 @@ pub(crate) fn scope_blocks(
 }
 
 pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
-    let mut parts = Parts(vec![None; pack.rules.len()], Default::default());
+    let mut parts = Parts(
+        vec![None; pack.rules.len()],
+        Default::default(),
+        Default::default(),
+    );
     for &i in &pack.section_order {
         let Check::Section(s) = &pack.rules[i].check else {
             continue;

@@ -85,14 +85,23 @@ pub(crate) fn measure_parts(report: &Report, pack: &Pack, parts: &eval::Parts) -
     let blocks = blocks_of(&results);
     if let Some(scope) = &results {
         m.results_chars = chars(&blocks, scope);
-        m.figures = blocks
+        // The figures rule has counted them when the pack has one for this scope.
+        let counted = parts
+            .2
+            .borrow()
             .iter()
-            .map(|&b| {
-                let t = &report.blocks[b].folded.text;
-                let from = eval::text_from(report, parts, scope, b).min(t.len());
-                eval::signals::figures_in(&t[from..]).0.len()
-            })
-            .sum();
+            .find(|(s, _)| s == scope)
+            .map(|c| c.1);
+        m.figures = counted.unwrap_or_else(|| {
+            blocks
+                .iter()
+                .map(|&b| {
+                    let t = &report.blocks[b].folded.text;
+                    let from = eval::text_from(report, parts, scope, b).min(t.len());
+                    eval::signals::figures_in(&t[from..]).0.len()
+                })
+                .sum()
+        });
     }
 
     let shortcomings = part_scope(

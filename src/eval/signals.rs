@@ -694,6 +694,7 @@ pub(super) fn figures_verdict(
         lines_label(report, &blocks)
     );
     let n = figures.len();
+    parts.2.borrow_mut().push((f.scope.clone(), n));
     if n >= f.min_figures {
         let ev = quotes(report, &figures, MAX_EVIDENCE);
         return (
