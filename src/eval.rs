@@ -563,6 +563,44 @@ fn live_patterns(c: &ContentCheck, text: &str) -> Vec<bool> {
         .collect()
 }
 
+/// Which patterns of a content check may match in a block's text (as [`live_patterns`]), or
+/// `None` when no unit of the block can satisfy the check: no `any` pattern and no whole
+/// `together` group can match there. With the prefilters off, every block is searched.
+fn block_live(c: &ContentCheck, text: &str) -> Option<Vec<bool>> {
+    if !PREFILTERS.load(std::sync::atomic::Ordering::Relaxed) {
+        return Some(Vec::new());
+    }
+    if c.together.is_empty() {
+        if c.prefilter().is_some_and(|p| !p.is_match(text)) {
+            return None;
+        }
+        return Some(live_patterns(c, text));
+    }
+    let filter = c.group_filter();
+    let any_hit = filter
+        .any
+        .as_ref()
+        .is_some_and(|p| p.as_ref().is_none_or(|p| p.is_match(text)));
+    let mut live = vec![false; c.gates().len()];
+    if any_hit {
+        for (i, gate) in c.gates()[..c.any.len()].iter().enumerate() {
+            live[i] = gate.as_ref().is_none_or(|g| g.is_match(text));
+        }
+    }
+    let mut group_hit = false;
+    let mut first = c.any.len();
+    for tests in &filter.tests {
+        // In order, and no further once one fails: the group cannot match then.
+        let passed = tests.iter().take_while(|t| t.is_match(text)).count();
+        if passed == tests.len() {
+            group_hit = true;
+            live[first..first + passed].fill(true);
+        }
+        first += tests.len();
+    }
+    (any_hit || group_hit).then_some(live)
+}
+
 fn is_live(live: &[bool], i: usize) -> bool {
     live.get(i).copied().unwrap_or(true)
 }
@@ -581,13 +619,9 @@ fn content_matches(
             for &b in blocks {
                 let text = &report.blocks[b].folded.text;
                 let start = from(b).min(text.len());
-                if PREFILTERS.load(std::sync::atomic::Ordering::Relaxed)
-                    && let Some(p) = c.prefilter()
-                    && !p.is_match(&text[start..])
-                {
+                let Some(live) = block_live(c, &text[start..]) else {
                     continue;
-                }
-                let live = live_patterns(c, &text[start..]);
+                };
                 let units = if c.within == Within::Sentence {
                     report.blocks[b].sentences()
                 } else {

@@ -327,6 +327,21 @@ pub struct ContentCheck {
     prefilter: std::sync::OnceLock<Option<Regex>>,
     /// Per pattern, a cheaper regex matching wherever it could (see [`ContentCheck::gates`]).
     gates: std::sync::OnceLock<Vec<Option<Regex>>>,
+    /// For checks with `together` groups (see [`ContentCheck::group_filter`]).
+    group_filter: std::sync::OnceLock<GroupFilter>,
+}
+
+/// What tells, block by block, whether a check with `together` groups can match there: the
+/// prefilter of its `any` patterns alone, and for each pattern of each group a regex that
+/// matches wherever the pattern could (its gate, or the pattern without look-arounds). A group
+/// can only match in a block that each of its patterns' tests matches; one alternation of all
+/// the patterns would pass a block where any one of them does (法治 is in most).
+#[derive(Debug, Clone)]
+pub struct GroupFilter {
+    /// `None` when there are no `any` patterns; `Some(None)` when their prefilter could not be
+    /// built (every block passes).
+    pub any: Option<Option<Regex>>,
+    pub tests: Vec<Vec<Regex>>,
 }
 
 impl ContentCheck {
@@ -352,6 +367,46 @@ impl ContentCheck {
                 .collect()
         })
     }
+
+    /// The block tests of a check with `together` groups, built on first use (see
+    /// [`GroupFilter`]).
+    pub fn group_filter(&self) -> &GroupFilter {
+        self.group_filter.get_or_init(|| {
+            let gates = &self.gates()[self.any.len()..];
+            let mut k = 0;
+            let tests = self
+                .together
+                .iter()
+                .map(|group| {
+                    group
+                        .iter()
+                        .map(|re| {
+                            let gate = gates[k].clone();
+                            k += 1;
+                            gate.or_else(|| look_free(re)).unwrap_or_else(|| re.clone())
+                        })
+                        .collect()
+                })
+                .collect();
+            GroupFilter {
+                any: (!self.any.is_empty()).then(|| prefilter(self.any.iter())),
+                tests,
+            }
+        })
+    }
+}
+
+/// A pattern without its look-around assertions, when it has any: it matches a whole block
+/// wherever the pattern matches a sentence of it.
+fn look_free(re: &Regex) -> Option<Regex> {
+    let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
+    if hir.properties().look_set().is_empty() {
+        return None;
+    }
+    RegexBuilder::new(&without_looks(&hir, false).to_string())
+        .size_limit(1 << 23)
+        .build()
+        .ok()
 }
 
 #[derive(Debug, Clone)]
@@ -1172,6 +1227,7 @@ impl RuleCx<'_> {
                     together,
                     prefilter: std::sync::OnceLock::new(),
                     gates: std::sync::OnceLock::new(),
+                    group_filter: std::sync::OnceLock::new(),
                     within: r.within.unwrap_or_default(),
                     forbid: r.forbid.unwrap_or(false),
                     if_missing: r.if_missing.unwrap_or(Status::Gap),
