@@ -198,10 +198,17 @@ pub fn chinese_year(s: &str) -> Option<i32> {
     (count == 4).then_some(y)
 }
 
-/// Every line of the bundled samples (`samples/*.txt`), for tests that compare a fast search
-/// with the plain one it replaced.
+/// For tests of a fast search that replaced a plain one: both must give the same on each of
+/// `edge_cases` and on every line of the bundled samples (`samples/*.txt`), folded.
 #[cfg(test)]
-pub(crate) fn sample_lines() -> Vec<String> {
+pub(crate) fn assert_same_as_before<T: PartialEq + std::fmt::Debug>(
+    edge_cases: &[&str],
+    fast: impl Fn(&str) -> T,
+    before: impl Fn(&str) -> T,
+) {
+    for text in edge_cases {
+        assert_eq!(fast(text), before(text), "{text}");
+    }
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("samples/ exists")
@@ -210,13 +217,13 @@ pub(crate) fn sample_lines() -> Vec<String> {
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     paths.sort();
-    paths
-        .iter()
-        .flat_map(|p| {
-            let text = std::fs::read_to_string(p).expect("samples are UTF-8");
-            text.lines().map(str::to_string).collect::<Vec<_>>()
-        })
-        .collect()
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("samples are UTF-8");
+        for line in text.lines() {
+            let folded = fold(line).text;
+            assert_eq!(fast(&folded), before(&folded), "{}: {line}", path.display());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1014,25 +1014,23 @@ mod tests {
 
     #[test]
     fn years_are_read_back_from_each_nian_as_the_regex_found_them() {
-        for text in [
-            "2023年，我县",
-            "12023年",
-            "2023 \u{3000}年度",
-            "二〇二三年和二0二三年",
-            "年2023年年",
-            "1999年、2100年、2000年",
-            "2021年至2023年，2022年",
-            "《2022年工作要点》与2022年",
-            "〇〇二三年二〇二四年",
-            "第2023年",
-            "",
-        ] {
-            assert_eq!(years_in(text), years_by_regex(text), "{text}");
-        }
-        for line in normalize::sample_lines() {
-            let folded = fold(&line).text;
-            assert_eq!(years_in(&folded), years_by_regex(&folded), "{line}");
-        }
+        normalize::assert_same_as_before(
+            &[
+                "2023年，我县",
+                "12023年",
+                "2023 \u{3000}年度",
+                "二〇二三年和二0二三年",
+                "年2023年年",
+                "1999年、2100年、2000年",
+                "2021年至2023年，2022年",
+                "《2022年工作要点》与2022年",
+                "〇〇二三年二〇二四年",
+                "第2023年",
+                "",
+            ],
+            years_in,
+            years_by_regex,
+        );
     }
 
     #[test]

@@ -1217,19 +1217,15 @@ mod tests {
             r"主要|表现[在为]?|虽然|取得|一定|成绩|但是?|同时|也要|看到|清醒|认识到|如下|以下|几个|几点|",
             r"还|仍|尚|也|的|了|和|与|及|等|在|上|中|对|是|有|较|方面|仍然|依然|存在|[一二三四五六七八九十]是"
         ));
-        let by_regex = |t: &str| regex.find_iter(t).map(|m| m.range()).collect::<Vec<_>>();
-        let by_automaton = |t: &str| GENERIC.find_iter(t).map(|m| m.range()).collect::<Vec<_>>();
-        for t in [
-            "法治政府建设工作仍然存在表现在本单位,但是也要看到",
-            "表现为十是依法治县",
-            "",
-        ] {
-            assert_eq!(by_automaton(t), by_regex(t), "{t}");
-        }
-        for line in crate::normalize::sample_lines() {
-            let t = crate::normalize::fold(&line).text;
-            assert_eq!(by_automaton(&t), by_regex(&t), "{line}");
-        }
+        crate::normalize::assert_same_as_before(
+            &[
+                "法治政府建设工作仍然存在表现在本单位,但是也要看到",
+                "表现为十是依法治县",
+                "",
+            ],
+            |t| GENERIC.find_iter(t).map(|m| m.range()).collect::<Vec<_>>(),
+            |t| regex.find_iter(t).map(|m| m.range()).collect::<Vec<_>>(),
+        );
     }
 
     #[test]
@@ -1239,22 +1235,20 @@ mod tests {
             found.extend(after_boundary(&CHINESE_FIGURE, text, before_chinese_figure));
             found
         };
-        for text in [
-            "5件3件4件",
-            "第5成3件",
-            "第12件,12件",
-            "1.5万元、3,200人次、98.5%",
-            "二十三次,第二十件,两百余人,十件十件",
-            "5成以上",
-            "",
-            "共受理 件",
-        ] {
-            assert_eq!(ours(text), figures_by_regex(text), "{text}");
-        }
-        for line in crate::normalize::sample_lines() {
-            let folded = crate::normalize::fold(&line).text;
-            assert_eq!(ours(&folded), figures_by_regex(&folded), "{line}");
-        }
+        crate::normalize::assert_same_as_before(
+            &[
+                "5件3件4件",
+                "第5成3件",
+                "第12件,12件",
+                "1.5万元、3,200人次、98.5%",
+                "二十三次,第二十件,两百余人,十件十件",
+                "5成以上",
+                "",
+                "共受理 件",
+            ],
+            ours,
+            figures_by_regex,
+        );
     }
 
     #[test]
