@@ -623,7 +623,7 @@ fn content_matches(
                     continue;
                 };
                 let units = if c.within == Within::Sentence {
-                    report.blocks[b].sentences()
+                    report.blocks[b].sentences().to_vec()
                 } else {
                     std::iter::once(start..text.len()).collect()
                 };
@@ -703,7 +703,7 @@ fn closest_partial(
         let text = &report.blocks[b].folded.text;
         let start = from(b).min(text.len());
         let units = if c.within == Within::Sentence {
-            report.blocks[b].sentences()
+            report.blocks[b].sentences().to_vec()
         } else {
             std::iter::once(start..text.len()).collect()
         };

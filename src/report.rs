@@ -19,6 +19,8 @@ pub struct Block {
     /// The block folded for matching, with the way back to `text`.
     pub folded: Folded,
     pub kind: BlockKind,
+    /// The sentences of `folded`, found on first use: most rules read a block by sentences.
+    sentences: std::sync::OnceLock<Vec<Range<usize>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +220,7 @@ impl Block {
             text: text.to_string(),
             folded,
             kind: BlockKind::Body,
+            sentences: std::sync::OnceLock::new(),
         }
     }
 
@@ -243,7 +246,11 @@ impl Block {
     }
 
     /// Byte ranges of the sentences of the folded text.
-    pub fn sentences(&self) -> Vec<Range<usize>> {
+    pub fn sentences(&self) -> &[Range<usize>] {
+        self.sentences.get_or_init(|| self.split_sentences())
+    }
+
+    fn split_sentences(&self) -> Vec<Range<usize>> {
         let t = &self.folded.text;
         let mut out = Vec::new();
         let mut start = 0;
@@ -708,6 +715,7 @@ fn classify_headings(blocks: &mut [Block]) {
                     text: f.text[len..].to_string(),
                     origin: f.origin[skip..].to_vec(),
                 };
+                blocks[i].sentences = std::sync::OnceLock::new();
             } else {
                 let t = &blocks[i].folded.text;
                 let marker = t[..len].trim().to_string();

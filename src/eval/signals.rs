@@ -450,7 +450,7 @@ fn quotes(report: &Report, places: &[(usize, Range<usize>)], max: usize) -> Vec<
     for (b, r) in places {
         let sentence = report.blocks[*b]
             .sentences()
-            .into_iter()
+            .iter()
             .find(|s| s.contains(&r.start))
             .map_or(r.start, |s| s.start);
         if sentences.contains(&(*b, sentence)) {
@@ -552,7 +552,7 @@ fn read_substance(
         let body = sub_heading
             .filter(|h| h.title.chars().count() <= LABEL_CHARS)
             .map_or(from, |h| h.body_start.min(text.len()));
-        for s in block.sentences() {
+        for s in block.sentences().iter().cloned() {
             if s.end <= body {
                 continue;
             }
@@ -891,7 +891,7 @@ fn level_claims(report: &Report) -> Vec<(Evidence, String)> {
     for b in report.body() {
         let block = &report.blocks[b];
         let text = &block.folded.text;
-        for s in block.sentences() {
+        for s in block.sentences().iter().cloned() {
             let sentence = &text[s.clone()];
             let Some(m) = MAKES_RULES.captures(sentence).and_then(|c| c.get(1)) else {
                 continue;
@@ -974,8 +974,9 @@ pub(super) fn year_consistency_verdict(
         for &b in &p.blocks {
             let block = &report.blocks[b];
             let text = &block.folded.text;
-            let names_report_year = years_in(text).iter().any(|(v, _)| *v == year);
-            for s in block.sentences() {
+            // Read only when a sentence leads with another year.
+            let names_report_year = std::cell::OnceCell::new();
+            for s in block.sentences().iter().cloned() {
                 let sentence = &text[s.clone()];
                 let Some(c) = LEAD_YEAR.captures(sentence) else {
                     continue;
@@ -985,7 +986,10 @@ pub(super) fn year_consistency_verdict(
                     continue;
                 };
                 // Set against another year (2021年受理…,2023年增长…) it is a comparison.
-                let compared = names_report_year && v != year || COMPARISON.is_match(sentence);
+                let compared = v != year
+                    && *names_report_year
+                        .get_or_init(|| years_in(text).iter().any(|(v, _)| *v == year))
+                    || COMPARISON.is_match(sentence);
                 leads.push((b, s.start + g.start()..s.start + g.end(), v, compared));
             }
         }
@@ -1070,8 +1074,9 @@ pub(super) fn year_consistency_verdict(
             heads.extend(
                 block
                     .sentences()
-                    .into_iter()
-                    .filter(|s| s.start >= body_from),
+                    .iter()
+                    .filter(|s| s.start >= body_from)
+                    .cloned(),
             );
             for sentence in heads {
                 let Some(g) = PLAN_YEAR
