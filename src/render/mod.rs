@@ -253,37 +253,18 @@ pub fn render(format: Format, batch: &Batch) -> Result<Vec<u8>, String> {
 /// Pretty JSON of `value`, its lines after the first indented by `indent`, so that it can be
 /// placed at that depth of the document (JSON strings hold no raw newline).
 pub(crate) fn indented(value: &impl Serialize, indent: &str) -> String {
-    /// Writes what it is given, with `indent` after every line break: one pass, where
-    /// pretty-printing and then replacing each line break took two and a copy.
-    struct Indenting<'a> {
-        out: Vec<u8>,
-        indent: &'a [u8],
+    let pretty = serde_json::to_vec_pretty(value).expect("results serialise");
+    // One pass over the bytes for the line breaks: `str::replace` built the replacement string
+    // and searched again from each match.
+    let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'\n', &pretty) {
+        out.extend_from_slice(&pretty[from..=at]);
+        out.extend_from_slice(indent.as_bytes());
+        from = at + 1;
     }
-    impl io::Write for Indenting<'_> {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            let mut rest = buf;
-            while let Some(i) = rest.iter().position(|&b| b == b'\n') {
-                self.out.extend_from_slice(&rest[..=i]);
-                self.out.extend_from_slice(self.indent);
-                rest = &rest[i + 1..];
-            }
-            self.out.extend_from_slice(rest);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut writer = Indenting {
-        out: Vec::with_capacity(4096),
-        indent: indent.as_bytes(),
-    };
-    let mut json = serde_json::Serializer::with_formatter(
-        &mut writer,
-        serde_json::ser::PrettyFormatter::new(),
-    );
-    value.serialize(&mut json).expect("results serialise");
-    String::from_utf8(writer.out).expect("JSON is UTF-8")
+    out.extend_from_slice(&pretty[from..]);
+    String::from_utf8(out).expect("JSON is UTF-8")
 }
 
 /// Text written aside while the reports stream past, to be copied into the output after the
