@@ -125,6 +125,7 @@ static MARKDOWN_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(#{1,6})\s+"));
 /// A top-level or second-level heading that starts after a sentence end inside a line.
 static MIDLINE_HEADING: LazyLock<Regex> =
     LazyLock::new(|| re(r"。\s*(\(?)([一二三四五六七八九十]{1,3})(?:、|\))"));
+/// What ends a sentence in folded text (matched as these in [`Block::sentences`]).
 static SENTENCE_END: &[char] = &['。', '!', '?', ';', '…'];
 /// Characters a line may end with when its sentence is complete; a page number glued to the
 /// next line follows a line that ends otherwise.
@@ -255,7 +256,7 @@ impl Block {
         let mut out = Vec::new();
         let mut start = 0;
         for (i, c) in t.char_indices() {
-            if SENTENCE_END.contains(&c) {
+            if matches!(c, '。' | '!' | '?' | ';' | '…') {
                 let end = i + c.len_utf8();
                 if t[start..end].trim().chars().count() > 1 {
                     out.push(start..end);
@@ -489,10 +490,13 @@ impl Report {
         let mut last_number = [0u32; 2];
         // A report in traditional script is matched as if simplified; quotes stay as written.
         let simplify = normalize::looks_traditional(text);
+        // Each block's heading marker, read once here and again used to classify headings.
+        let mut markers = Vec::new();
         for (i, line) in normalize::lines(text).into_iter().enumerate() {
             for piece in split_line(line.trim(), &mut last_number) {
                 let mut b = Block::new(i + 1, &piece, simplify);
-                match heading_marker(&b.folded.text) {
+                let marker = heading_marker(&b.folded.text);
+                match marker {
                     Some((1, Some(n), _)) => last_number = [n, 0],
                     Some((2, Some(n), _)) => last_number[1] = n,
                     _ => {}
@@ -501,13 +505,14 @@ impl Report {
                     b.kind = BlockKind::Chrome;
                 }
                 blocks.push(b);
+                markers.push(marker);
             }
         }
         let body_end = trailer_start(&blocks);
         for b in &mut blocks[body_end..] {
             b.kind = BlockKind::Chrome;
         }
-        classify_headings(&mut blocks[..body_end]);
+        classify_headings(&mut blocks[..body_end], &markers);
         let mut report = Report {
             blocks,
             meta: Meta::default(),
@@ -700,13 +705,14 @@ fn trailer_start(blocks: &[Block]) -> usize {
     blocks.len()
 }
 
-fn classify_headings(blocks: &mut [Block]) {
+/// `markers` holds each block's [`heading_marker`], as parsing read it.
+fn classify_headings(blocks: &mut [Block], markers: &[Option<(u8, Option<u32>, usize)>]) {
     let mut previous: Option<usize> = None; // previous content block
     for i in 0..blocks.len() {
         if blocks[i].kind == BlockKind::Chrome {
             continue;
         }
-        if let Some((rank, number, len)) = heading_marker(&blocks[i].folded.text) {
+        if let Some((rank, number, len)) = markers[i] {
             if rank == 3 && previous.is_some_and(|p| ends_mid_sentence(&blocks[p])) {
                 // A page number glued to a sentence broken across pages: drop it from the folded text.
                 let f = &blocks[i].folded;
