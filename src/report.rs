@@ -258,13 +258,14 @@ impl Block {
         for (i, c) in t.char_indices() {
             if matches!(c, '。' | '!' | '?' | ';' | '…') {
                 let end = i + c.len_utf8();
-                if t[start..end].trim().chars().count() > 1 {
+                // A sentence of one character (a stray mark) is not one.
+                if t[start..end].trim().chars().nth(1).is_some() {
                     out.push(start..end);
                 }
                 start = end;
             }
         }
-        if t[start..].trim().chars().count() > 0 {
+        if !t[start..].trim().is_empty() {
             out.push(start..t.len());
         }
         out
