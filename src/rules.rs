@@ -1120,6 +1120,16 @@ impl RuleCx<'_> {
         }
     }
 
+    /// A rule of a kind that has no sensible default scope must give one.
+    fn require_scope(&mut self, kind: &str, example: &str) {
+        if self.rule.scope.is_none() {
+            self.err(
+                self.rule.id.span().start,
+                format!("a {kind} rule needs a `scope` (e.g. \"{example}\")"),
+            );
+        }
+    }
+
     fn patterns(&mut self, ps: &[Spanned<String>]) -> Vec<Regex> {
         ps.iter().filter_map(|p| self.pattern(p)).collect()
     }
@@ -1234,12 +1244,7 @@ impl RuleCx<'_> {
                 })
             }
             "year" => {
-                if r.scope.is_none() {
-                    self.err(
-                        r.id.span().start,
-                        "a year rule needs a `scope` (e.g. \"part:next-year-plan\")".into(),
-                    );
-                }
+                self.require_scope("year", "part:next-year-plan");
                 Check::Year(YearCheck {
                     scope: self.scope(Scope::Whole),
                     offset: r.offset.unwrap_or(0),
@@ -1290,12 +1295,7 @@ impl RuleCx<'_> {
                 about_others: self.patterns(&r.about_others),
             }),
             "substance" => {
-                if r.scope.is_none() {
-                    self.err(
-                        r.id.span().start,
-                        "a substance rule needs a `scope` (e.g. \"part-body:shortcomings\")".into(),
-                    );
-                }
+                self.require_scope("substance", "part-body:shortcomings");
                 let max_stock_ratio = r.max_stock_ratio.unwrap_or(0.5);
                 if !(0.0..=1.0).contains(&max_stock_ratio) {
                     self.err(
@@ -1312,12 +1312,7 @@ impl RuleCx<'_> {
                 })
             }
             "figures" => {
-                if r.scope.is_none() {
-                    self.err(
-                        r.id.span().start,
-                        "a figures rule needs a `scope` (e.g. \"part:achievements\")".into(),
-                    );
-                }
+                self.require_scope("figures", "part:achievements");
                 Check::Figures(FiguresCheck {
                     scope: self.scope(Scope::Whole),
                     min_figures: r.min_figures.unwrap_or(3),
@@ -1748,6 +1743,27 @@ mod tests {
         );
         let e = Pack::load(&kind).unwrap_err();
         assert!(e.to_string().contains("b.toml:7:"), "{e}");
+    }
+
+    #[test]
+    fn kinds_without_a_default_scope_must_name_one() {
+        for (kind, example) in [
+            ("year", "part:next-year-plan"),
+            ("substance", "part-body:shortcomings"),
+            ("figures", "part:achievements"),
+        ] {
+            let body = format!(
+                "[[rule]]\nid = \"r\"\nname = \"n\"\nkind = \"{kind}\"\nseverity = \"warning\"\nbasis = \"b\"\nhelp = \"h\"\n"
+            );
+            let messages: Vec<String> = errors(&body).iter().map(|d| d.to_string()).collect();
+            let wanted = format!("a {kind} rule needs a `scope` (e.g. \"{example}\")");
+            assert!(
+                messages
+                    .iter()
+                    .any(|m| m.contains(&wanted) && m.contains("t.toml:")),
+                "{kind}: {messages:?}"
+            );
+        }
     }
 
     #[test]
