@@ -197,8 +197,46 @@ fn date_of(y: &str, m: &str, d: &str) -> Option<Date> {
     Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// An inline item's marker (一是, ①, (1)); it opens an item after the start of the block or a
+/// mark that ends a clause, then optional spaces (see [`after_clause_mark`]). The circled
+/// numbers are two classes of ten so that the search can start from literals.
 static INLINE_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?:^|[。;:!?,])\s*(?:[一二三四五六七八九十]{1,3}是|[①-⑳]|\(\d{1,2}\))"));
+    LazyLock::new(|| re(r"[一二三四五六七八九十]{1,3}是|[①-⑩]|[⑪-⑳]|\([0-9]{1,2}\)"));
+
+/// The marks after which an inline item may open.
+const CLAUSE_MARKS: &[char] = &['。', ';', ':', '!', '?', ','];
+
+/// The matches that `(?:^|[MARKS])\s*(?:MARKER)` would find (as `find_iter` does), given the
+/// marker regex alone: each marker found is read back over spaces to the start of the text or to
+/// one of `marks`, which must not lie in the previous match. Each range runs from that mark (or
+/// the start) to the marker's end. A regex that opens with the marks and `\s*` has no literal to
+/// start from and reads every byte; the marker alone does.
+fn after_clause_mark(marker: &Regex, text: &str, marks: &[char]) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let (mut at, mut last_end) = (0, 0);
+    while let Some(m) = marker.find_at(text, at) {
+        let head = text[..m.start()].trim_end_matches(char::is_whitespace);
+        let start = match head.chars().next_back() {
+            None => Some(0),
+            Some(c) if marks.contains(&c) && head.len() - c.len_utf8() >= last_end => {
+                Some(head.len() - c.len_utf8())
+            }
+            _ => None,
+        };
+        match start {
+            Some(start) => {
+                found.push(start..m.end());
+                last_end = m.end();
+                at = m.end().max(m.start() + 1);
+            }
+            None => at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8),
+        }
+        if at > text.len() {
+            break;
+        }
+    }
+    found
+}
 
 /// Byte offset of the `n`-th char of `s` (or `s.len()`).
 fn byte_at(s: &str, n: usize) -> usize {
@@ -243,7 +281,7 @@ impl Block {
 
     /// Number of inline enumerated items (一是…, ①, (1)) in the block.
     pub fn inline_items(&self) -> usize {
-        INLINE_ITEM.find_iter(&self.folded.text).count()
+        after_clause_mark(&INLINE_ITEM, &self.folded.text, CLAUSE_MARKS).len()
     }
 
     /// Byte ranges of the sentences of the folded text.
@@ -1025,6 +1063,23 @@ mod tests {
                 (2000..=2099).contains(&y).then_some((y, g.range()))
             })
             .collect()
+    }
+
+    #[test]
+    fn inline_items_are_counted_as_the_regex_with_a_leading_mark_counted_them() {
+        let before =
+            Regex::new(r"(?:^|[。;:!?,])\s*(?:[一二三四五六七八九十]{1,3}是|[①-⑳]|\(\d{1,2}\))")
+                .unwrap();
+        normalize::assert_same_as_before(
+            &[
+                "一是执法力量薄弱;二是培训不足。三是 四是",
+                "(1)(2) ①②⑪⑳ ,  十一是,统一是,一二三四是",
+                "  一是开头",
+                "",
+            ],
+            |t| after_clause_mark(&INLINE_ITEM, t, CLAUSE_MARKS),
+            |t| before.find_iter(t).map(|m| m.range()).collect::<Vec<_>>(),
+        );
     }
 
     #[test]
