@@ -89,21 +89,22 @@ impl Part {
     }
 }
 
-/// Parts found so far, by rule index; and the readings of the shortcomings that the substance
-/// rule and the measures both need, made once (see [`signals::count_substance`]).
-pub(crate) struct Parts(
-    Vec<Option<Part>>,
-    pub(crate) std::cell::RefCell<Vec<signals::SubstanceMemo>>,
-    /// The figures counted in a scope by the figures rule, which the measures count again.
-    pub(crate) std::cell::RefCell<Vec<(Scope, usize)>>,
-);
+/// Parts found so far, by rule index, and what the rules read in them that the measures need
+/// again, so that it is read once.
+pub(crate) struct Parts {
+    pub(crate) found: Vec<Option<Part>>,
+    /// The readings of the shortcomings (see [`signals::count_substance`]).
+    pub(crate) substance: std::cell::RefCell<Vec<signals::SubstanceMemo>>,
+    /// The figures the figures rule counted in a scope.
+    pub(crate) figures: std::cell::RefCell<Vec<(Scope, usize)>>,
+}
 
 /// The parts a pack's section rules find in a report, as `(rule id, part)` in the pack's order;
 /// parts not found are left out. The same search [`audit`] uses, for callers that compare
 /// reports part by part (year-over-year copying in [`crate::copying`]).
 pub fn find_sections<'p>(report: &Report, pack: &'p Pack) -> Vec<(&'p str, Part)> {
     find_parts(report, pack)
-        .0
+        .found
         .into_iter()
         .enumerate()
         .filter_map(|(i, part)| part.map(|p| (pack.rules[i].id.as_str(), p)))
@@ -194,7 +195,7 @@ fn lines_label(report: &Report, blocks: &[usize]) -> String {
 pub(crate) fn text_from(report: &Report, parts: &Parts, scope: &Scope, b: usize) -> usize {
     match scope {
         Scope::PartBody(p)
-            if parts.0[*p]
+            if parts.found[*p]
                 .as_ref()
                 .is_some_and(|part| part.how == FoundBy::Heading(b)) =>
         {
@@ -222,9 +223,9 @@ pub(crate) fn scope_blocks(
             .filter(|&i| report.blocks[i].kind == BlockKind::Title)
             .collect(),
         Scope::Opening => report.opening(),
-        Scope::Part(p) | Scope::PartBody(p) => parts.0[*p].as_ref().ok_or(*p)?.blocks.clone(),
+        Scope::Part(p) | Scope::PartBody(p) => parts.found[*p].as_ref().ok_or(*p)?.blocks.clone(),
         Scope::Except(ps) => {
-            let skip: Vec<&Part> = ps.iter().filter_map(|p| parts.0[*p].as_ref()).collect();
+            let skip: Vec<&Part> = ps.iter().filter_map(|p| parts.found[*p].as_ref()).collect();
             report
                 .content()
                 .filter(|b| !skip.iter().any(|p| p.blocks.binary_search(b).is_ok()))
@@ -234,11 +235,11 @@ pub(crate) fn scope_blocks(
 }
 
 pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
-    let mut parts = Parts(
-        vec![None; pack.rules.len()],
-        Default::default(),
-        Default::default(),
-    );
+    let mut parts = Parts {
+        found: vec![None; pack.rules.len()],
+        substance: Default::default(),
+        figures: Default::default(),
+    };
     for &i in &pack.section_order {
         let Check::Section(s) = &pack.rules[i].check else {
             continue;
@@ -249,7 +250,7 @@ pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
         // A combined heading (三、存在的问题及下一步打算) serves both parts: a part left out by
         // the scope stays searchable when its heading also names this part.
         if let Scope::Except(excluded) = &s.scope {
-            for part in excluded.iter().filter_map(|&p| parts.0[p].as_ref()) {
+            for part in excluded.iter().filter_map(|&p| parts.found[p].as_ref()) {
                 if let FoundBy::Heading(h) = part.how
                     && heading_matches(report, s, h)
                 {
@@ -270,7 +271,7 @@ pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
             && let FoundBy::Paragraph(start) = part.how
         {
             // An unheaded part ends the part it was written into.
-            for other in parts.0.iter_mut().flatten() {
+            for other in parts.found.iter_mut().flatten() {
                 if other.start() < start {
                     other
                         .blocks
@@ -278,7 +279,7 @@ pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
                 }
             }
         }
-        parts.0[i] = found;
+        parts.found[i] = found;
     }
     parts
 }
@@ -352,7 +353,7 @@ fn by_paragraph(
         .map(|(_, h)| h.rank)
         .last()
         .unwrap_or(1);
-    let starts: Vec<usize> = parts.0.iter().flatten().map(Part::start).collect();
+    let starts: Vec<usize> = parts.found.iter().flatten().map(Part::start).collect();
     let others: Vec<&Regex> = pack
         .rules
         .iter()
@@ -396,7 +397,7 @@ fn leading_parts(
     let stop = s
         .until
         .iter()
-        .filter_map(|&p| parts.0[p].as_ref().map(Part::start))
+        .filter_map(|&p| parts.found[p].as_ref().map(Part::start))
         .min()
         .unwrap_or(report.body_end());
     let from = report.first_heading().unwrap_or(0);
@@ -418,7 +419,7 @@ fn section_verdict(
     s: &SectionCheck,
     me: usize,
 ) -> Verdict {
-    let Some(part) = parts.0[me].as_ref() else {
+    let Some(part) = parts.found[me].as_ref() else {
         let how = if s.fallback.is_empty() {
             "no heading names it"
         } else {
@@ -427,7 +428,9 @@ fn section_verdict(
         // A heading that names it inside a part the scope leaves out (a plan) does not count; say so.
         if let Scope::Except(excluded) = &s.scope {
             for &p in excluded {
-                let Some(other) = &parts.0[p] else { continue };
+                let Some(other) = &parts.found[p] else {
+                    continue;
+                };
                 if let Some(&h) = other
                     .blocks
                     .iter()
@@ -788,7 +791,9 @@ fn content_verdict(report: &Report, pack: &Pack, parts: &Parts, c: &ContentCheck
             // Say what was found where it does not count (第一责任人 only inside the plan).
             if let Scope::Except(excluded) = &c.scope {
                 for &p in excluded {
-                    let Some(part) = &parts.0[p] else { continue };
+                    let Some(part) = &parts.found[p] else {
+                        continue;
+                    };
                     let mut near = content_matches(report, c, &part.blocks, &|_| 0);
                     if !near.is_empty() {
                         near.truncate(MAX_EVIDENCE);
@@ -955,7 +960,7 @@ fn publication_verdict(report: &Report, parts: &Parts, p: &PublicationCheck) -> 
 fn order_verdict(report: &Report, pack: &Pack, parts: &Parts, order: &[usize]) -> Verdict {
     let found: Vec<(usize, usize)> = order
         .iter()
-        .filter_map(|&p| parts.0[p].as_ref().map(|part| (p, part.start())))
+        .filter_map(|&p| parts.found[p].as_ref().map(|part| (p, part.start())))
         .collect();
     if found.len() < 2 {
         return (

@@ -87,7 +87,7 @@ pub(crate) fn measure_parts(report: &Report, pack: &Pack, parts: &eval::Parts) -
         m.results_chars = chars(&blocks, scope);
         // The figures rule has counted them when the pack has one for this scope.
         let counted = parts
-            .2
+            .figures
             .borrow()
             .iter()
             .find(|(s, _)| s == scope)

@@ -502,7 +502,7 @@ pub(crate) fn count_substance(
 ) -> SubstanceCount {
     let key = stock.as_ptr() as usize;
     if let Some((_, _, count)) = parts
-        .1
+        .substance
         .borrow()
         .iter()
         .find(|(s, k, _)| s == scope && *k == key)
@@ -511,7 +511,7 @@ pub(crate) fn count_substance(
     }
     let count = read_substance(report, parts, scope, blocks, stock);
     parts
-        .1
+        .substance
         .borrow_mut()
         .push((scope.clone(), key, count.clone()));
     count
@@ -800,7 +800,7 @@ pub(super) fn figures_verdict(
         lines_label(report, &blocks)
     );
     let n = figures.len();
-    parts.2.borrow_mut().push((f.scope.clone(), n));
+    parts.figures.borrow_mut().push((f.scope.clone(), n));
     if n >= f.min_figures {
         let ev = quotes(report, &figures, MAX_EVIDENCE);
         return (
@@ -969,7 +969,7 @@ pub(super) fn year_consistency_verdict(
     }
 
     // The results part's sentences lead with the report year, not an earlier one.
-    if let Some(p) = y.results.and_then(|p| parts.0[p].as_ref()) {
+    if let Some(p) = y.results.and_then(|p| parts.found[p].as_ref()) {
         let mut leads: Vec<(usize, Range<usize>, i32, bool)> = Vec::new();
         for &b in &p.blocks {
             let block = &report.blocks[b];
@@ -1056,7 +1056,7 @@ pub(super) fn year_consistency_verdict(
     }
 
     // The plan is for a year after the report year.
-    if let Some(p) = y.plan.and_then(|p| parts.0[p].as_ref()) {
+    if let Some(p) = y.plan.and_then(|p| parts.found[p].as_ref()) {
         checked.push("the plan".into());
         for &b in p.blocks.iter().take(3) {
             let block = &report.blocks[b];
