@@ -359,6 +359,9 @@ fn run(cli: AuditArgs) -> Result<u8> {
         );
     }
     let code = summary.exit_code(fail_on);
+    // Freeing the compiled packs (a hundred regexes and their caches) takes half a millisecond
+    // of a 20 ms run, and the process is about to exit.
+    std::mem::forget(packs);
     // Stale waivers are warnings: they fail the run under --fail-on warning.
     Ok(
         if code == 0 && fail_on == FailOn::Warning && !stale.is_empty() {

@@ -107,6 +107,8 @@ pub struct Report {
     ranks: Vec<u8>,
 }
 
+/// A built-in pattern. Digits are written `[0-9０-９]`, not `\d`: `\d` is every script's
+/// decimal digits, which Chinese reports do not use and which double a pattern's compile time.
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern compiles")
 }
@@ -117,9 +119,9 @@ static PART_MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^第([一二三四五六七八九十]{1,3})(?:部分|章)[、.:\s]*"));
 static PAREN_CN_MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)[、.]?\s*"));
-static ARABIC_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{1,2})[、.]\s*"));
+static ARABIC_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9０-９]{1,2})[、.]\s*"));
 static PAREN_ARABIC_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:\(\s*(\d{1,2})\s*\)|(\d{1,2})\))\s*"));
+    LazyLock::new(|| re(r"^(?:\(\s*([0-9０-９]{1,2})\s*\)|([0-9０-９]{1,2})\))\s*"));
 static CIRCLED_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([①-⑳⑴-⒇])\s*"));
 static MARKDOWN_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(#{1,6})\s+"));
 /// A top-level or second-level heading that starts after a sentence end inside a line.
@@ -143,7 +145,7 @@ static CHROME: LazyLock<Regex> = LazyLock::new(|| {
         r"打印本页|【?打印|关闭窗口|【?关闭|扫一扫|分享到|字号|【?字体|相关文章|相关链接|相关阅读|上一篇|下一篇|",
         r"版权所有|主办单位|承办单位|网站标识码|网站地图|联系我们|今天是|发布日期|发布时间|更新时间|生成日期|作者\s*:|",
         r"本文档|文档由|用户上传|下载文档|立即下载|点击下载|免费下载|文档贡献者|原创力文档|道客巴巴|豆丁网|百度文库|",
-        r"第\s*\d+\s*页)",
+        r"第\s*[0-9０-９]+\s*页)",
     ))
 });
 
@@ -177,11 +179,13 @@ fn is_file_name(line: &str) -> bool {
 }
 /// A site clock: a date with its weekday (`2019年12月3日星期二`), on a short line.
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]")
+    re(
+        r"[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]",
+    )
 });
 static CHROME_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"ICP备|网站标识码|公网安备|仅供.{0,6}(?:学习|参考|交流)|共\s*\d+\s*页|首页\s*>|访问量\s*:|浏览次数\s*:",
+        r"ICP备|网站标识码|公网安备|仅供.{0,6}(?:学习|参考|交流)|共\s*[0-9０-９]+\s*页|首页\s*>|访问量\s*:|浏览次数\s*:",
     )
 });
 /// Lines that open the trailer of a web page: everything after them is chrome.
@@ -199,26 +203,29 @@ static UNIT_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?:政府|委员会|办公室|局|委|镇|乡|街道|办事处|管委会|院|厅|中心|部|小组|公司|署|所)$")
 });
 static UNIT_BEFORE_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(.+?)\s*(?:关于|(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年)"));
+    LazyLock::new(|| re(r"^(.+?)\s*(?:关于|(?:[0-9０-９]{4}|[一二三四五六七八九〇零○]{4})\s*年)"));
 static UNIT_AFTER_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:关于)?(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?\s*(.+?)(?:法治政府建设|法治建设|依法行政|法治)",
+        r"^(?:关于)?(?:[0-9０-９]{4}|[一二三四五六七八九〇零○]{4})\s*年度?\s*(.+?)(?:法治政府建设|法治建设|依法行政|法治)",
     )
 });
 /// Spans whose years are not the report's: cited documents and year ranges.
 static NOT_REPORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"《[^》]*》|(?:\d{4}|[一二三四五六七八九〇零○]{4})\s*年?\s*[-—–~～至到]+\s*(?:\d{4}|[一二三四五六七八九〇零○]{4})",
+        r"《[^》]*》|(?:[0-9０-９]{4}|[一二三四五六七八九〇零○]{4})\s*年?\s*[-—–~～至到]+\s*(?:[0-9０-９]{4}|[一二三四五六七八九〇零○]{4})",
     )
 });
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?:^|[\s|:])(发布日期|发布时间|公开日期|公开时间|生成日期|更新时间|日期|时间)[\s:|]*",
-        r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+        r"([0-9０-９]{4})\s*[-年/.]\s*([0-9０-９]{1,2})\s*[-月/.]\s*([0-9０-９]{1,2})"
     ))
 });
-static ISO_DATE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?:^|[^\d/-])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[^\d])"));
+static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:^|[^0-9０-９/-])([0-9０-９]{4})[-/.]([0-9０-９]{1,2})[-/.]([0-9０-９]{1,2})(?:$|[^0-9０-９])",
+    )
+});
 static META_WORDS: LazyLock<Regex> =
     LazyLock::new(|| re(r"来源|浏览|点击|阅读|字号|作者|发布|分享|打印|编辑"));
 

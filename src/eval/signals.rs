@@ -20,6 +20,8 @@ use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+/// A built-in pattern. Digits are written `[0-9０-９]`, not `\d`: `\d` is every script's
+/// decimal digits, which Chinese reports do not use and which double a pattern's compile time.
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern compiles")
 }
@@ -423,7 +425,7 @@ static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:^|[。;:!?,])\s*(?:[一二三四五六七八九十]{1,3}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}[.、](?:\D|$))",
+        r"(?:^|[。;:!?,])\s*(?:[一二三四五六七八九十]{1,3}是|[①-⑳]|\([0-9０-９]{1,2}\)|[0-9０-９]{1,2}[.、](?:[^0-9０-９]|$))",
     )
 });
 /// The longest sub-heading title read as a label rather than as a sentence.
@@ -875,13 +877,13 @@ pub(super) fn figures_verdict(
 /// A sentence that opens with a year as its time: 2021年，我县…; 一是2021年，…
 static LEAD_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(?:[一二三四五六七八九十]{1,3}是|\(?[一二三四五六七八九十\d]{1,3}[)、.])?\s*(?:在)?(\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?\s*(?:[,:]|里|中|内|全年|以内)",
+        r"^\s*(?:[一二三四五六七八九十]{1,3}是|\(?[一二三四五六七八九十0-9０-９]{1,3}[)、.])?\s*(?:在)?([0-9０-９]{4}|[一二三四五六七八九〇零○]{4})\s*年度?\s*(?:[,:]|里|中|内|全年|以内)",
     )
 });
 /// The opening's announcement of the year reported on: 现将2023年法治政府建设情况报告如下.
 static REPORTED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?[^。;]{0,30}(?:报告如下|汇报如下|报告如下:|总结如下)",
+        r"([0-9０-９]{4}|[一二三四五六七八九〇零○]{4})\s*年度?[^。;]{0,30}(?:报告如下|汇报如下|报告如下:|总结如下)",
     )
 });
 /// A plan's year where a plan states it: at the head of a heading or sentence (三、2024年工作安排;
@@ -889,7 +891,7 @@ static REPORTED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\)|第[一二三四五六七八九十]{1,3}部分[、.:]?)?\s*(?:关于)?",
-        r"(\d{4}|[一二三四五六七八九〇零○]{4})\s*年度?",
+        r"([0-9０-９]{4}|[一二三四五六七八九〇零○]{4})\s*年度?",
         r"(?:[^。;,]{0,12}(?:工作)?(?:安排|计划|打算|思路|要点|重点工作)|\s*,?\s*(?:我们|我[县市区镇乡局]|全[县市区])?将)"
     ))
 });
