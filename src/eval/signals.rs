@@ -936,6 +936,11 @@ fn level_claims(report: &Report) -> Vec<(Evidence, String)> {
     for b in report.body() {
         let block = &report.blocks[b];
         let text = &block.folded.text;
+        // A sentence's match is one of its block's (the pattern has no anchors): a block
+        // without one is passed over with one search instead of one per sentence.
+        if !MAKES_RULES.is_match(text) {
+            continue;
+        }
         for s in block.sentences().iter().cloned() {
             let sentence = &text[s.clone()];
             let Some(m) = MAKES_RULES.captures(sentence).and_then(|c| c.get(1)) else {
@@ -1023,6 +1028,10 @@ pub(super) fn year_consistency_verdict(
             let names_report_year = std::cell::OnceCell::new();
             for s in block.sentences().iter().cloned() {
                 let sentence = &text[s.clone()];
+                // Most sentences have no 年 at all: no need to ask the regex.
+                if !sentence.contains('年') {
+                    continue;
+                }
                 let Some(c) = LEAD_YEAR.captures(sentence) else {
                     continue;
                 };
