@@ -875,24 +875,23 @@ impl Compiler {
             return;
         }
         // The longest patterns cost the most: dealt out in turn, each thread gets a fair share.
+        // This thread takes the first share: one thread fewer to start, and one fewer to fault
+        // in the compiler's scratch memory (a third of a single report's page faults).
         todo.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let share = |t: usize| {
+            todo.iter()
+                .skip(t)
+                .step_by(threads)
+                .filter_map(|p| Some((p.clone(), build_pattern(p).ok()?)))
+                .collect::<Vec<_>>()
+        };
         let compiled = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|t| {
-                    let todo = &todo;
-                    scope.spawn(move || {
-                        todo.iter()
-                            .skip(t)
-                            .step_by(threads)
-                            .filter_map(|p| Some((p.clone(), build_pattern(p).ok()?)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_default())
-                .collect()
+            let workers: Vec<_> = (1..threads).map(|t| scope.spawn(move || share(t))).collect();
+            let mut compiled: std::collections::HashMap<String, Regex> = share(0).into_iter().collect();
+            for w in workers {
+                compiled.extend(w.join().unwrap_or_default());
+            }
+            compiled
         });
         self.compiled = compiled;
     }
