@@ -886,8 +886,11 @@ impl Compiler {
                 .collect::<Vec<_>>()
         };
         let compiled = std::thread::scope(|scope| {
-            let workers: Vec<_> = (1..threads).map(|t| scope.spawn(move || share(t))).collect();
-            let mut compiled: std::collections::HashMap<String, Regex> = share(0).into_iter().collect();
+            let workers: Vec<_> = (1..threads)
+                .map(|t| scope.spawn(move || share(t)))
+                .collect();
+            let mut compiled: std::collections::HashMap<String, Regex> =
+                share(0).into_iter().collect();
             for w in workers {
                 compiled.extend(w.join().unwrap_or_default());
             }
