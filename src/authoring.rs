@@ -332,8 +332,8 @@ pub fn diff(a: &Pack, b: &Pack) -> String {
     out
 }
 
-/// Every pattern of the pack, fragments expanded, one per line (for `rg -f`).
-pub fn all_patterns(pack: &Pack) -> Vec<String> {
+/// Every pattern of the pack with the id of its rule, in rule order, fragments expanded.
+pub fn rule_patterns_of(pack: &Pack) -> Vec<(&str, &regex::Regex)> {
     let mut out = Vec::new();
     for r in &pack.rules {
         let res: Vec<&regex::Regex> = match &r.check {
@@ -347,9 +347,38 @@ pub fn all_patterns(pack: &Pack) -> Vec<String> {
                 Vec::new()
             }
         };
-        out.extend(res.iter().map(|re| re.as_str().to_string()));
+        out.extend(res.into_iter().map(|re| (r.id.as_str(), re)));
     }
+    out
+}
+
+/// Every pattern of the pack, fragments expanded, one per line (for `rg -f`).
+pub fn all_patterns(pack: &Pack) -> Vec<String> {
+    let mut out: Vec<String> = rule_patterns_of(pack)
+        .into_iter()
+        .map(|(_, re)| re.as_str().to_string())
+        .collect();
     out.sort();
     out.dedup();
+    out
+}
+
+/// Notes for a pack's author on patterns slower than they need to be (see
+/// [`crate::rules::Slowness`]): the rule, the pattern cut short, and what to do. A pattern
+/// several rules share is noted once.
+pub fn slow_patterns(pack: &Pack) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (rule, re) in rule_patterns_of(pack) {
+        if !seen.insert(re.as_str()) {
+            continue;
+        }
+        for s in crate::rules::slowness(re) {
+            let p = re.as_str();
+            let shown: String = p.chars().take(40).collect();
+            let cut = if shown.len() < p.len() { "…" } else { "" };
+            out.push(format!("rule `{rule}`: `{shown}{cut}` {}", s.advice()));
+        }
+    }
     out
 }

@@ -562,6 +562,10 @@ fn rules_command(action: RulesAction) -> Result<u8> {
                     f.rule, f.number, f.got, f.expect, f.message
                 );
             }
+            // Slow patterns work: a note, not an error.
+            for note in authoring::slow_patterns(&p) {
+                let _ = writeln!(out, "note: {pack}: {note}");
+            }
             let examples: usize = p.rules.iter().map(|r| r.examples.len()).sum();
             if failed.is_empty() {
                 let _ = writeln!(

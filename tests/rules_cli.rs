@@ -66,6 +66,39 @@ fn check_passes_the_bundled_packs_and_reports_a_broken_one_with_a_caret() {
 }
 
 #[test]
+fn check_notes_slow_patterns_without_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("slow.toml");
+    let text = "[pack]\nid = \"slow\"\nname = \"slow\"\nversion = \"1\"\nextends = [\"2021\"]\n\n[[rule]]\nid = \"cases\"\nname = \"案件数\"\nkind = \"content\"\nseverity = \"warning\"\nbasis = \"b\"\nhelp = \"h\"\nany = ['受理\\d+件', '[^。]{2,}', '受理[0-9]+件']\n";
+    fs::write(&pack, text).unwrap();
+    let out = auditor()
+        .args(["rules", "check"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("note:")).collect();
+    assert_eq!(notes.len(), 2, "{text}");
+    assert!(
+        notes[0].contains("rule `cases`: `受理\\d+件` uses \\d"),
+        "{text}"
+    );
+    assert!(
+        notes[1].contains("`[^。]{2,}` opens with a class"),
+        "{text}"
+    );
+    assert!(text.contains("ok:"), "{text}");
+    // The bundled packs have none.
+    for pack in ["2021", "2019", "province-example"] {
+        assert!(
+            !stdout(&["rules", "check", pack]).contains("note:"),
+            "{pack}"
+        );
+    }
+}
+
+#[test]
 fn check_reports_examples_that_disagree_with_their_rule() {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("p.toml");
