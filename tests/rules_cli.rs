@@ -8,6 +8,14 @@ fn auditor() -> Command {
     Command::cargo_bin("auditor").unwrap()
 }
 
+/// A pack file written into a new temporary directory, kept while the handle lives.
+fn temp_pack(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
 fn stdout(args: &[&str]) -> String {
     String::from_utf8(auditor().args(args).output().unwrap().stdout).unwrap()
 }
@@ -50,9 +58,10 @@ fn check_passes_the_bundled_packs_and_reports_a_broken_one_with_a_caret() {
             .code(0)
             .stdout(predicate::str::contains("ok:"));
     }
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.toml");
-    fs::write(&bad, "[pack]\nid = \"b\"\nname = \"b\"\nversion = \"1\"\nextends = [\"2021\"]\n\n[[override]]\nid = \"frp\"\nany = ['第一责任人(']\n").unwrap();
+    let (dir, bad) = temp_pack(
+        "bad.toml",
+        "[pack]\nid = \"b\"\nname = \"b\"\nversion = \"1\"\nextends = [\"2021\"]\n\n[[override]]\nid = \"frp\"\nany = ['第一责任人(']\n",
+    );
     let out = auditor()
         .args(["rules", "check"])
         .arg(&bad)
@@ -67,10 +76,8 @@ fn check_passes_the_bundled_packs_and_reports_a_broken_one_with_a_caret() {
 
 #[test]
 fn check_notes_slow_patterns_without_failing() {
-    let dir = tempfile::tempdir().unwrap();
-    let pack = dir.path().join("slow.toml");
     let text = "[pack]\nid = \"slow\"\nname = \"slow\"\nversion = \"1\"\nextends = [\"2021\"]\n\n[[rule]]\nid = \"cases\"\nname = \"案件数\"\nkind = \"content\"\nseverity = \"warning\"\nbasis = \"b\"\nhelp = \"h\"\nany = ['受理\\d+件', '[^。]{2,}', '受理[0-9]+件']\n";
-    fs::write(&pack, text).unwrap();
+    let (_dir, pack) = temp_pack("slow.toml", text);
     let out = auditor()
         .args(["rules", "check"])
         .arg(&pack)
@@ -100,10 +107,8 @@ fn check_notes_slow_patterns_without_failing() {
 
 #[test]
 fn check_reports_examples_that_disagree_with_their_rule() {
-    let dir = tempfile::tempdir().unwrap();
-    let pack = dir.path().join("p.toml");
     let text = "[pack]\nid = \"p\"\nname = \"p\"\nversion = \"1\"\n\n[[rule]]\nid = \"t\"\nname = \"标题\"\nkind = \"content\"\nseverity = \"error\"\nbasis = \"b\"\nhelp = \"h\"\nany = ['报告']\n\n[[rule.example]]\nexpect = \"pass\"\ntext = '''\n没有这个词\n'''\n";
-    fs::write(&pack, text).unwrap();
+    let (_dir, pack) = temp_pack("p.toml", text);
     auditor()
         .args(["rules", "check"])
         .arg(&pack)
