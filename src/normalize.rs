@@ -107,6 +107,12 @@ fn is_cjk(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
 
+/// `char::is_alphanumeric`, answered at once for the common CJK ideographs (all alphabetic)
+/// instead of through the Unicode tables: most characters of a report are ideographs.
+pub(crate) fn is_word_char(c: char) -> bool {
+    is_cjk(c) || c.is_alphanumeric()
+}
+
 /// Whether a text is written in traditional characters (some mirror sites convert pages): more
 /// than 3% of its first 2,000 CJK characters change when converted to simplified.
 pub fn looks_traditional(text: &str) -> bool {
@@ -254,6 +260,14 @@ pub(crate) fn assert_same_as_before<T: PartialEq + std::fmt::Debug>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_chars_are_the_alphanumeric_chars() {
+        let samples = ('\u{0}'..='\u{FFFF}').chain('\u{20000}'..='\u{2A6DF}');
+        for c in samples {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn folding_copies_runs_that_fold_to_themselves_and_gives_what_folding_each_character_gives() {

@@ -459,7 +459,11 @@ fn read_sentence(text: &str, stock: &[Regex]) -> Reading {
         }
     }
     // Letters and digits left once generic words are out, counted without building the rest.
-    let alnum = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).count();
+    let alnum = |t: &str| {
+        t.chars()
+            .filter(|&c| crate::normalize::is_word_char(c))
+            .count()
+    };
     let generic: usize = GENERIC
         .find_iter(rest.as_ref())
         .map(|m| alnum(&rest[m.range()]))
