@@ -83,7 +83,7 @@ pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
             if !s.fallback.is_empty() {
                 out.push(format!(
                     "Without such a heading, by the first paragraph matching {}.",
-                    patterns(&s.fallback)
+                    patterns(s.fallback.get())
                 ));
             }
             if s.leading_parts {
@@ -337,7 +337,7 @@ pub fn rule_patterns_of(pack: &Pack) -> Vec<(&str, &regex::Regex)> {
     let mut out = Vec::new();
     for r in &pack.rules {
         let res: Vec<&regex::Regex> = match &r.check {
-            Check::Section(s) => s.headings.iter().chain(&s.fallback).collect(),
+            Check::Section(s) => s.headings.iter().chain(s.fallback.get()).collect(),
             Check::Content(c) => c.any.iter().chain(c.together.iter().flatten()).collect(),
             Check::Year(y) => y.relative.iter().collect(),
             Check::Publication(p) => p.statement.iter().collect(),

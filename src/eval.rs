@@ -342,6 +342,7 @@ fn by_paragraph(
 ) -> Option<Part> {
     let start = *allowed.iter().find(|&&b| {
         s.fallback
+            .get()
             .iter()
             .any(|re| re.is_match(&report.blocks[b].folded.text))
     })?;
@@ -360,7 +361,7 @@ fn by_paragraph(
         .enumerate()
         .filter(|(k, _)| *k != me)
         .filter_map(|(_, r)| match &r.check {
-            Check::Section(o) => Some(o.fallback.iter()),
+            Check::Section(o) => Some(o.fallback.get().iter()),
             _ => None,
         })
         .flatten()
@@ -479,6 +480,7 @@ fn section_verdict(
             let b = &report.blocks[p];
             let m = s
                 .fallback
+                .get()
                 .iter()
                 .find_map(|re| re.find(&b.folded.text))
                 .map_or(0..0, |m| m.range());

@@ -303,7 +303,7 @@ pub enum Scope {
 #[derive(Debug, Clone)]
 pub struct SectionCheck {
     pub headings: Vec<Regex>,
-    pub fallback: Vec<Regex>,
+    pub fallback: LazyPatterns,
     /// Outline levels to look at, 1 being the top level the report uses.
     pub levels: Option<Vec<u8>>,
     /// Take the leading top-level parts as this part when neither heading nor fallback is found.
@@ -312,6 +312,48 @@ pub struct SectionCheck {
     pub min_chars: usize,
     pub min_items: usize,
     pub scope: Scope,
+}
+
+/// Patterns that may be compiled on first use. A bundled pack's section `fallback` patterns are:
+/// most reports name their parts by headings and never need them, and they cost about a tenth
+/// of a single report's run to compile (bounded gaps such as `[^。]{0,40}`). A bundled pack is
+/// held to compiling by its tests; any other pack's patterns are compiled at load, where an
+/// error can name the file and line.
+#[derive(Debug, Clone)]
+pub struct LazyPatterns {
+    /// The patterns as written, fragments expanded.
+    sources: Vec<String>,
+    compiled: std::sync::OnceLock<Vec<Regex>>,
+}
+
+impl LazyPatterns {
+    fn compiled(patterns: Vec<Regex>) -> LazyPatterns {
+        LazyPatterns {
+            sources: patterns.iter().map(|re| re.as_str().to_string()).collect(),
+            compiled: std::sync::OnceLock::from(patterns),
+        }
+    }
+
+    fn deferred(sources: Vec<String>) -> LazyPatterns {
+        LazyPatterns {
+            sources,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The compiled patterns, compiling them now if they were deferred.
+    pub fn get(&self) -> &[Regex] {
+        self.compiled.get_or_init(|| {
+            self.sources
+                .iter()
+                .map(|p| build_pattern(p).expect("a bundled pack's patterns compile (tested)"))
+                .collect()
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -529,7 +571,7 @@ impl Pack {
         let name = spec.strip_suffix(".toml").unwrap_or(spec);
         let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
         match BUNDLED.iter().find(|(n, _)| *n == name) {
-            Some((n, text)) => Pack::parse(text, &format!("bundled:{n}")),
+            Some((n, text)) => Pack::compile_text(text, &format!("bundled:{n}"), true),
             None => {
                 let names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
                 Err(
@@ -547,6 +589,12 @@ impl Pack {
     /// Parse, validate and compile a pack from its TOML text. `file` names it in errors and
     /// anchors the paths of the packs it extends.
     pub fn parse(text: &str, file: &str) -> Result<Pack, PackError> {
+        Pack::compile_text(text, file, false)
+    }
+
+    /// [`Pack::parse`], with the section fallback patterns compiled on first use when
+    /// `defer_fallback` (a bundled pack: see [`LazyPatterns`]).
+    fn compile_text(text: &str, file: &str, defer_fallback: bool) -> Result<Pack, PackError> {
         let mut sources = Vec::new();
         let raw = load_raw(text, file, &mut sources, &mut Vec::new())?;
         Compiler {
@@ -554,6 +602,7 @@ impl Pack {
             current: 0,
             diagnostics: Vec::new(),
             compiled: Default::default(),
+            defer_fallback,
         }
         .compile(raw)
     }
@@ -708,6 +757,8 @@ struct Compiler {
     diagnostics: Vec<Diagnostic>,
     /// Patterns compiled ahead on several threads ([`Compiler::precompile`]), by expanded text.
     compiled: std::collections::HashMap<String, Regex>,
+    /// Whether section fallback patterns are compiled on first use (a bundled pack).
+    defer_fallback: bool,
 }
 
 impl Compiler {
@@ -842,18 +893,19 @@ impl Compiler {
         })
     }
 
-    /// Fragments may use other fragments; expand them all, reporting unknown names and cycles.
-    /// Compile every pattern of the rules ahead, spread over the cores: compiling the patterns
+    /// Compile every pattern of the rules ahead (but deferred fallback patterns), spread over the cores: compiling the patterns
     /// is most of loading a pack (about 8 ms of CPU for the 2021 pack), and so of auditing a
     /// single report. A pattern that does not expand or compile is left to [`RuleCx::pattern`],
     /// which says why.
     fn precompile(&mut self, rules: &[RawRule], fragments: &BTreeMap<String, String>) {
+        let defer_fallback = self.defer_fallback;
         let mut todo: Vec<String> = rules
             .iter()
             .flat_map(|r| {
+                let fallback: &[Spanned<String>] = if defer_fallback { &[] } else { &r.fallback };
                 [
-                    &r.headings,
-                    &r.fallback,
+                    &r.headings[..],
+                    fallback,
                     &r.any,
                     &r.relative,
                     &r.statement,
@@ -899,6 +951,7 @@ impl Compiler {
         self.compiled = compiled;
     }
 
+    /// Fragments may use other fragments; expand them all, reporting unknown names and cycles.
     fn expand_fragments(
         &mut self,
         raw: &BTreeMap<String, Spanned<String>>,
@@ -1136,6 +1189,19 @@ impl RuleCx<'_> {
         ps.iter().filter_map(|p| self.pattern(p)).collect()
     }
 
+    /// A section's fallback patterns: deferred in a bundled pack (see [`LazyPatterns`]), else
+    /// compiled now. Deferred patterns are still expanded now, so that a fragment error shows.
+    fn fallback(&mut self, ps: &[Spanned<String>]) -> LazyPatterns {
+        if !self.c.defer_fallback {
+            return LazyPatterns::compiled(self.patterns(ps));
+        }
+        let sources = ps
+            .iter()
+            .filter_map(|p| expand(p.get_ref(), self.fragments).ok())
+            .collect();
+        LazyPatterns::deferred(sources)
+    }
+
     /// A reference to a section rule by id.
     fn part(&mut self, name: &str, at: usize) -> Option<usize> {
         match self.ids.iter().position(|id| id == name) {
@@ -1215,7 +1281,7 @@ impl RuleCx<'_> {
                     .collect();
                 Check::Section(SectionCheck {
                     headings: self.patterns(&r.headings),
-                    fallback: self.patterns(&r.fallback),
+                    fallback: self.fallback(&r.fallback),
                     levels: r.levels.clone(),
                     leading_parts,
                     until,
@@ -1799,6 +1865,16 @@ mod tests {
             let failed: Vec<_> = runs.iter().filter(|r| !r.ok()).collect();
             assert!(failed.is_empty(), "pack {name}: {failed:?}");
             for r in &pack.rules {
+                // Deferred at load (see `LazyPatterns`): held to compiling here instead.
+                if let Check::Section(s) = &r.check {
+                    for p in &s.fallback.sources {
+                        assert!(
+                            build_pattern(p).is_ok(),
+                            "pack {name}: rule {}: fallback `{p}` does not compile",
+                            r.id
+                        );
+                    }
+                }
                 let has = |s: Status| r.examples.iter().any(|e| e.expect == s);
                 assert!(
                     has(Status::Pass) && has(Status::Gap),
@@ -1807,6 +1883,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn fallback_patterns_are_deferred_in_a_bundled_pack_only() {
+        let sections = |pack: &Pack| -> Vec<SectionCheck> {
+            pack.rules
+                .iter()
+                .filter_map(|r| match &r.check {
+                    Check::Section(s) if !s.fallback.is_empty() => Some(s.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let bundled = Pack::load("2021").unwrap();
+        let deferred = sections(&bundled);
+        assert!(!deferred.is_empty());
+        for s in &deferred {
+            assert!(s.fallback.compiled.get().is_none());
+            assert_eq!(s.fallback.get().len(), s.fallback.sources.len());
+        }
+        let text = BUNDLED.iter().find(|(n, _)| *n == "2021").unwrap().1;
+        for s in sections(&Pack::parse(text, "2021.toml").unwrap()) {
+            assert!(s.fallback.compiled.get().is_some());
+        }
+        // A user's pack still hears of a fallback pattern that does not compile, at its line.
+        let bad = text.replacen("fallback = [\n", "fallback = [\n  '(?:unclosed',\n", 1);
+        let e = Pack::parse(&bad, "mine.toml").unwrap_err();
+        assert!(
+            e.to_string().contains("mine.toml") && e.to_string().contains("(?:unclosed"),
+            "{e}"
+        );
     }
 
     /// Found by fuzzing: errors in a rule that came from another file than the one being
