@@ -904,34 +904,39 @@ fn unit_from_title(lines: &[&str]) -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
-/// Compile this module's regexes now (the report model): called on a second thread at start-up so that the
+/// Compile the report model's regexes that nearly every report uses, in the order parsing
+/// first needs them: called on a second thread at start-up ([`crate::warm_up`]) so that the
 /// first report does not wait for them.
 pub(crate) fn warm() {
     for re in [
-        &ARABIC_MARKER,
         &CHROME,
         &CHROME_ANYWHERE,
-        &CIRCLED_MARKER,
         &CLOCK,
-        &INLINE_ITEM,
-        &ISO_DATE,
         &MARKDOWN_MARKER,
-        &META_WORDS,
-        &MIDLINE_HEADING,
-        &NOT_REPORT_YEAR,
-        &PAREN_ARABIC_MARKER,
-        &PAREN_CN_MARKER,
+        &TOP_MARKER,
         &PART_MARKER,
-        &PUBLISHED,
+        &PAREN_CN_MARKER,
+        &ARABIC_MARKER,
+        &PAREN_ARABIC_MARKER,
+        &CIRCLED_MARKER,
+        &MIDLINE_HEADING,
+        &TRAILER,
+        &TITLE_WORDS,
         &TITLE_KIND,
         &TITLE_LABEL,
-        &TITLE_WORDS,
-        &TOP_MARKER,
-        &TRAILER,
-        &UNIT_AFTER_YEAR,
         &UNIT_BEFORE_TITLE,
-        &UNIT_SUFFIX,
+        &PUBLISHED,
+        &META_WORDS,
+        &INLINE_ITEM,
     ] {
+        LazyLock::force(re);
+    }
+}
+
+/// Compile the report model's regexes that only some reports need (dates, unit names of
+/// unusual titles), after everything else ([`crate::warm_up`]).
+pub(crate) fn warm_rare() {
+    for re in [&NOT_REPORT_YEAR, &UNIT_SUFFIX, &ISO_DATE, &UNIT_AFTER_YEAR] {
         LazyLock::force(re);
     }
 }

@@ -1212,32 +1212,41 @@ pub(super) fn year_consistency_verdict(
     )
 }
 
-/// Compile this module's regexes now (the signal checks): called on a second thread at start-up so that the
-/// first report does not wait for them.
+/// Compile the signal checks' regexes that nearly every report uses, in the order the audit
+/// first needs them ([`crate::warm_up`]).
 pub(crate) fn warm() {
     for re in [
-        &ABOUT_OTHERS,
-        &BASIS_VERB,
-        &CAUSE,
-        &CHINESE_FIGURE,
-        &COMPARISON,
-        &FIGURE,
         &ITEM_MARKER,
-        &LEAD_YEAR,
-        &MAKES_RULES,
-        &NOT_ITS_OWN_RULES,
+        &STOCK,
+        &CAUSE,
+        &FIGURE,
+        &CHINESE_FIGURE,
         &PERCENT_WORDS,
         &PLACEHOLDER_FIGURE,
-        &PLAN_YEAR,
-        &REPORTED_YEAR,
-        &SELF_REFERENCE,
-        &SPAN_START,
-        &STOCK,
         &TOWNSHIP,
+        &LEAD_YEAR,
+        &REPORTED_YEAR,
+        &PLAN_YEAR,
+        &SPAN_START,
     ] {
         LazyLock::force(re);
     }
     LazyLock::force(&GENERIC);
+}
+
+/// Compile the signal checks' regexes that only some reports need (comparisons, cited
+/// documents, other places), after everything else ([`crate::warm_up`]).
+pub(crate) fn warm_rare() {
+    for re in [
+        &COMPARISON,
+        &MAKES_RULES,
+        &SELF_REFERENCE,
+        &ABOUT_OTHERS,
+        &BASIS_VERB,
+        &NOT_ITS_OWN_RULES,
+    ] {
+        LazyLock::force(re);
+    }
 }
 
 #[cfg(test)]
