@@ -906,7 +906,9 @@ fn unit_from_title(lines: &[&str]) -> Option<String> {
 
 /// Compile the report model's regexes that nearly every report uses, in the order parsing
 /// first needs them: called on a second thread at start-up ([`crate::warm_up`]) so that the
-/// first report does not wait for them.
+/// first report does not wait for them. Those only some reports need (`NOT_REPORT_YEAR`,
+/// `UNIT_SUFFIX`, `ISO_DATE`, `UNIT_AFTER_YEAR`: cited documents, dates, unusual titles) are
+/// compiled when first used.
 pub(crate) fn warm() {
     for re in [
         &CHROME,
@@ -929,14 +931,6 @@ pub(crate) fn warm() {
         &META_WORDS,
         &INLINE_ITEM,
     ] {
-        LazyLock::force(re);
-    }
-}
-
-/// Compile the report model's regexes that only some reports need (dates, unit names of
-/// unusual titles), after everything else ([`crate::warm_up`]).
-pub(crate) fn warm_rare() {
-    for re in [&NOT_REPORT_YEAR, &UNIT_SUFFIX, &ISO_DATE, &UNIT_AFTER_YEAR] {
         LazyLock::force(re);
     }
 }

@@ -1213,7 +1213,9 @@ pub(super) fn year_consistency_verdict(
 }
 
 /// Compile the signal checks' regexes that nearly every report uses, in the order the audit
-/// first needs them ([`crate::warm_up`]).
+/// first needs them ([`crate::warm_up`]). Those only some reports need (`COMPARISON`,
+/// `MAKES_RULES`, `SELF_REFERENCE`, `ABOUT_OTHERS`, `BASIS_VERB`, `NOT_ITS_OWN_RULES`:
+/// comparisons, rule-making, other places) are compiled when first used.
 pub(crate) fn warm() {
     for re in [
         &ITEM_MARKER,
@@ -1232,21 +1234,6 @@ pub(crate) fn warm() {
         LazyLock::force(re);
     }
     LazyLock::force(&GENERIC);
-}
-
-/// Compile the signal checks' regexes that only some reports need (comparisons, cited
-/// documents, other places), after everything else ([`crate::warm_up`]).
-pub(crate) fn warm_rare() {
-    for re in [
-        &COMPARISON,
-        &MAKES_RULES,
-        &SELF_REFERENCE,
-        &ABOUT_OTHERS,
-        &BASIS_VERB,
-        &NOT_ITS_OWN_RULES,
-    ] {
-        LazyLock::force(re);
-    }
 }
 
 #[cfg(test)]
