@@ -893,9 +893,9 @@ impl Compiler {
         })
     }
 
-    /// Compile every pattern of the rules ahead (but deferred fallback patterns), spread over the cores: compiling the patterns
-    /// is most of loading a pack (about 8 ms of CPU for the 2021 pack), and so of auditing a
-    /// single report. A pattern that does not expand or compile is left to [`RuleCx::pattern`],
+    /// Compile every pattern of the rules ahead (but deferred fallback patterns), spread over the
+    /// cores: compiling the patterns is most of loading a pack (about 8 ms of CPU for the 2021
+    /// pack), and so of auditing a single report. A pattern that does not expand or compile is left to [`RuleCx::pattern`],
     /// which says why.
     fn precompile(&mut self, rules: &[RawRule], fragments: &BTreeMap<String, String>) {
         let defer_fallback = self.defer_fallback;
@@ -1136,27 +1136,7 @@ impl RuleCx<'_> {
     }
 
     fn pattern(&mut self, p: &Spanned<String>) -> Option<Regex> {
-        let expanded = match expand(p.get_ref(), self.fragments) {
-            Ok(e) => e,
-            Err(Unexpanded::Unclosed) => {
-                self.err(
-                    p.span().start,
-                    format!("`{{{{` without `}}}}` in pattern `{}`", p.get_ref()),
-                );
-                return None;
-            }
-            Err(Unexpanded::Unknown(name)) => {
-                let known: Vec<&str> = self.fragments.keys().map(String::as_str).collect();
-                self.err(
-                    p.span().start,
-                    format!(
-                        "unknown fragment `{name}` (fragments: {})",
-                        known.join(", ")
-                    ),
-                );
-                return None;
-            }
-        };
+        let expanded = self.expanded(p)?;
         if let Some(re) = self.c.compiled.get(&expanded) {
             return Some(re.clone());
         }
@@ -1169,6 +1149,31 @@ impl RuleCx<'_> {
                 self.err(
                     p.span().start,
                     format!("pattern `{}` does not compile: {detail}", p.get_ref()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A pattern with its fragments expanded, or `None` after reporting why it cannot be.
+    fn expanded(&mut self, p: &Spanned<String>) -> Option<String> {
+        match expand(p.get_ref(), self.fragments) {
+            Ok(e) => Some(e),
+            Err(Unexpanded::Unclosed) => {
+                self.err(
+                    p.span().start,
+                    format!("`{{{{` without `}}}}` in pattern `{}`", p.get_ref()),
+                );
+                None
+            }
+            Err(Unexpanded::Unknown(name)) => {
+                let known: Vec<&str> = self.fragments.keys().map(String::as_str).collect();
+                self.err(
+                    p.span().start,
+                    format!(
+                        "unknown fragment `{name}` (fragments: {})",
+                        known.join(", ")
+                    ),
                 );
                 None
             }
@@ -1195,10 +1200,7 @@ impl RuleCx<'_> {
         if !self.c.defer_fallback {
             return LazyPatterns::compiled(self.patterns(ps));
         }
-        let sources = ps
-            .iter()
-            .filter_map(|p| expand(p.get_ref(), self.fragments).ok())
-            .collect();
+        let sources = ps.iter().filter_map(|p| self.expanded(p)).collect();
         LazyPatterns::deferred(sources)
     }
 
@@ -1914,6 +1916,10 @@ mod tests {
             e.to_string().contains("mine.toml") && e.to_string().contains("(?:unclosed"),
             "{e}"
         );
+        // Deferring the compile does not defer expanding: an unknown fragment is still an error.
+        let unknown = text.replacen("fallback = [\n", "fallback = [\n  '{{nope}}',\n", 1);
+        let e = Pack::compile_text(&unknown, "bundled:x", true).unwrap_err();
+        assert!(e.to_string().contains("unknown fragment `nope`"), "{e}");
     }
 
     /// Found by fuzzing: errors in a rule that came from another file than the one being
