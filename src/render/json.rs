@@ -1,7 +1,7 @@
 //! The JSON contract: `{"tool", "pack", "reports": [{"path", "meta", "results", "summary", "error"}], "summary"}`.
 //! Fields documented in README.md are stable; new fields may be added.
 
-use super::{Context, End, PackInfo, Renderer, Skipped, indented};
+use super::{Context, End, PackInfo, Renderer, Skipped, indented, indented_bytes};
 use crate::Audited;
 use crate::eval::Finding;
 use crate::load::SourceFormat;
@@ -121,7 +121,8 @@ impl Renderer for Json<'_> {
         let out = report_out(a);
         let sep = if self.reports == 0 { "\n" } else { ",\n" };
         self.reports += 1;
-        write!(self.out, "{sep}    {}", indented(&out, "    "))
+        write!(self.out, "{sep}    ")?;
+        self.out.write_all(&indented_bytes(&out, "    "))
     }
 
     fn finish(self: Box<Self>, end: &End) -> io::Result<()> {

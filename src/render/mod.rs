@@ -253,6 +253,12 @@ pub fn render(format: Format, batch: &Batch) -> Result<Vec<u8>, String> {
 /// Pretty JSON of `value`, its lines after the first indented by `indent`, so that it can be
 /// placed at that depth of the document (JSON strings hold no raw newline).
 pub(crate) fn indented(value: &impl Serialize, indent: &str) -> String {
+    String::from_utf8(indented_bytes(value, indent)).expect("JSON is UTF-8")
+}
+
+/// [`indented`] as bytes, for writing straight out: a report's JSON is written as it comes, and
+/// checking its UTF-8 again would be one more pass over it.
+pub(crate) fn indented_bytes(value: &impl Serialize, indent: &str) -> Vec<u8> {
     let pretty = serde_json::to_vec_pretty(value).expect("results serialise");
     // One pass over the bytes for the line breaks: `str::replace` built the replacement string
     // and searched again from each match.
@@ -264,7 +270,7 @@ pub(crate) fn indented(value: &impl Serialize, indent: &str) -> String {
         from = at + 1;
     }
     out.extend_from_slice(&pretty[from..]);
-    String::from_utf8(out).expect("JSON is UTF-8")
+    out
 }
 
 /// Text written aside while the reports stream past, to be copied into the output after the
