@@ -16,6 +16,13 @@ fn temp_pack(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) 
     (dir, path)
 }
 
+/// `auditor rules check PATH`.
+fn rules_check(path: impl AsRef<std::path::Path>) -> Command {
+    let mut cmd = auditor();
+    cmd.args(["rules", "check"]).arg(path.as_ref());
+    cmd
+}
+
 fn stdout(args: &[&str]) -> String {
     String::from_utf8(auditor().args(args).output().unwrap().stdout).unwrap()
 }
@@ -62,11 +69,7 @@ fn check_passes_the_bundled_packs_and_reports_a_broken_one_with_a_caret() {
         "bad.toml",
         "[pack]\nid = \"b\"\nname = \"b\"\nversion = \"1\"\nextends = [\"2021\"]\n\n[[override]]\nid = \"frp\"\nany = ['第一责任人(']\n",
     );
-    let out = auditor()
-        .args(["rules", "check"])
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let out = rules_check(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr)
         .unwrap()
@@ -78,11 +81,7 @@ fn check_passes_the_bundled_packs_and_reports_a_broken_one_with_a_caret() {
 fn check_notes_slow_patterns_without_failing() {
     let text = "[pack]\nid = \"slow\"\nname = \"slow\"\nversion = \"1\"\nextends = [\"2021\"]\n\n[[rule]]\nid = \"cases\"\nname = \"案件数\"\nkind = \"content\"\nseverity = \"warning\"\nbasis = \"b\"\nhelp = \"h\"\nany = ['受理\\d+件', '[^。]{2,}', '受理[0-9]+件']\n";
     let (_dir, pack) = temp_pack("slow.toml", text);
-    let out = auditor()
-        .args(["rules", "check"])
-        .arg(&pack)
-        .output()
-        .unwrap();
+    let out = rules_check(&pack).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("note:")).collect();
@@ -109,9 +108,7 @@ fn check_notes_slow_patterns_without_failing() {
 fn check_reports_examples_that_disagree_with_their_rule() {
     let text = "[pack]\nid = \"p\"\nname = \"p\"\nversion = \"1\"\n\n[[rule]]\nid = \"t\"\nname = \"标题\"\nkind = \"content\"\nseverity = \"error\"\nbasis = \"b\"\nhelp = \"h\"\nany = ['报告']\n\n[[rule.example]]\nexpect = \"pass\"\ntext = '''\n没有这个词\n'''\n";
     let (_dir, pack) = temp_pack("p.toml", text);
-    auditor()
-        .args(["rules", "check"])
-        .arg(&pack)
+    rules_check(&pack)
         .assert()
         .code(2)
         .stdout(predicate::str::contains(
@@ -160,9 +157,7 @@ fn init_writes_a_starter_that_checks_and_audits_and_never_overwrites() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("auditor.toml"));
-    auditor()
-        .args(["rules", "check"])
-        .arg(dir.path().join("rules/local.toml"))
+    rules_check(dir.path().join("rules/local.toml"))
         .assert()
         .code(0);
     fs::copy("samples/complete.txt", dir.path().join("report.txt")).unwrap();
