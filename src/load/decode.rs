@@ -192,14 +192,20 @@ fn detect(bytes: &[u8], html: bool) -> &'static Encoding {
     if let Some((e, _)) = Encoding::for_bom(bytes) {
         return e;
     }
-    if let Some(e) = utf16_without_bom(bytes) {
+    // encoding_rs's validator: seventeen times faster than `str::from_utf8` on Chinese text.
+    let utf8 = Encoding::utf8_valid_up_to(bytes) == bytes.len();
+    // UTF-16 text has zero bytes (in every ASCII character, line breaks included) or is not
+    // valid UTF-8 (its CJK code units are not UTF-8 sequences). Most reports are UTF-8 without
+    // a zero byte, and skip the pass over their code units.
+    if (!utf8 || memchr::memchr(0, bytes).is_some())
+        && let Some(e) = utf16_without_bom(bytes)
+    {
         return e;
     }
     if html && let Some(e) = meta_charset(bytes) {
         return e;
     }
-    // encoding_rs's validator: seventeen times faster than `str::from_utf8` on Chinese text.
-    if Encoding::utf8_valid_up_to(bytes) == bytes.len() {
+    if utf8 {
         return UTF_8;
     }
     // A window from the first non-ASCII byte is plenty for the detector, and it keeps the cost
