@@ -113,8 +113,9 @@ pub(crate) fn is_word_char(c: char) -> bool {
     is_cjk(c) || c.is_alphanumeric()
 }
 
-/// Characters that exist only in traditional script and are frequent in reports.
-const TRADITIONAL_HINTS: &str = "們這個說為與來時國會對發開從還後實學體關點機問無經現當於長條變議區門見計進達過應網縣鎮報務權據規辦黨領導責險審單處職設質護勵";
+/// Characters that exist only in traditional script and are frequent in reports: any report in
+/// traditional script has dozens of them. Few enough (16) for the fastest SIMD searcher.
+const TRADITIONAL_HINTS: &str = "縣關於設報為國會發對與規辦黨領導";
 
 /// Whether a text is written in traditional characters (some mirror sites convert pages): more
 /// than 3% of its first 2,000 CJK characters change when converted to simplified.
@@ -126,7 +127,12 @@ pub fn looks_traditional(text: &str) -> bool {
     const SCANNED_CHARS: usize = 20_000;
     static HINTS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         let hints: Vec<String> = TRADITIONAL_HINTS.chars().map(String::from).collect();
-        aho_corasick::AhoCorasick::new(hints).expect("single characters build an automaton")
+        // Leftmost-first, so that the packed SIMD searcher (Teddy) is used: with patterns of
+        // one character each, the matches are the same as the standard semantics'.
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(hints)
+            .expect("single characters build an automaton")
     });
     // The first SCANNED_CHARS characters lie within this many bytes (four at most a character).
     let scanned = &text.as_bytes()[..text.len().min(SCANNED_CHARS * 4)];
