@@ -453,11 +453,15 @@ fn is_chrome(b: &Block) -> bool {
     if t.chars().count() > CHROME_MAX_CHARS {
         return false;
     }
-    // Metadata tables space out their labels (索 引 号 | …).
-    let packed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    [t, packed.as_str()]
-        .iter()
-        .any(|l| CHROME.is_match(l) || is_page_number(l) || is_file_name(l))
+    let chrome_line = |l: &str| CHROME.is_match(l) || is_page_number(l) || is_file_name(l);
+    // Metadata tables space out their labels (索 引 号 | …): such a line is tested without its
+    // spaces too (most lines have none, and are tested once).
+    let spaced_chrome = || {
+        t.contains(char::is_whitespace)
+            && chrome_line(&t.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+    };
+    chrome_line(t)
+        || spaced_chrome()
         || CHROME_ANYWHERE.is_match(t)
         || CLOCK.is_match(t)
 }
