@@ -547,12 +547,14 @@ fn unit_match(c: &ContentCheck, text: &str, live: &[bool]) -> Option<(u8, std::o
     c.together.iter().find_map(|group| {
         let at = first;
         first += group.len();
-        let ms: Option<Vec<_>> = group
-            .iter()
+        // The group's first match is quoted; the others need only be there, which spares
+        // their search for where a match starts (a second, backward scan).
+        let (lead, rest) = group.split_first()?;
+        let m = find(at, lead)?;
+        rest.iter()
             .enumerate()
-            .map(|(k, re)| find(at + k, re))
-            .collect();
-        ms.and_then(|ms| ms.first().map(|m| (1, m.range())))
+            .all(|(k, re)| is_live(live, at + 1 + k) && re.is_match(text))
+            .then(|| (1, m.range()))
     })
 }
 
