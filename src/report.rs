@@ -129,6 +129,27 @@ static MIDLINE_HEADING: LazyLock<Regex> =
     LazyLock::new(|| re(r"。\s*(\(?)([一二三四五六七八九十]{1,3})(?:、|\))"));
 /// What ends a sentence in folded text (matched as these in [`Block::sentences`]).
 static SENTENCE_END: &[char] = &['。', '!', '?', ';', '…'];
+
+/// Where each [`SENTENCE_END`] mark of a folded text ends, in order. Found with `memchr` on the
+/// marks' bytes (the ASCII marks, and the lead bytes of `。` E3 80 82 and `…` E2 80 A6) rather
+/// than by decoding every character: sentences are split in every block of every report.
+fn sentence_mark_ends(t: &str) -> Vec<usize> {
+    let b = t.as_bytes();
+    let mut ends: Vec<usize> = memchr::memchr3_iter(b'!', b'?', b';', b)
+        .map(|i| i + 1)
+        .collect();
+    let ascii = ends.len();
+    ends.extend(
+        memchr::memchr2_iter(0xE2, 0xE3, b).filter_map(|i| match (b[i], b.get(i + 1..i + 3)) {
+            (0xE3, Some([0x80, 0x82])) | (0xE2, Some([0x80, 0xA6])) => Some(i + 3),
+            _ => None,
+        }),
+    );
+    if ascii > 0 && ascii < ends.len() {
+        ends.sort_unstable();
+    }
+    ends
+}
 /// Characters a line may end with when its sentence is complete; a page number glued to the
 /// next line follows a line that ends otherwise.
 static LINE_CLOSERS: &[char] = &[
@@ -329,15 +350,12 @@ impl Block {
         let t = &self.folded.text;
         let mut out = Vec::new();
         let mut start = 0;
-        for (i, c) in t.char_indices() {
-            if matches!(c, '。' | '!' | '?' | ';' | '…') {
-                let end = i + c.len_utf8();
-                // A sentence of one character (a stray mark) is not one.
-                if t[start..end].trim().chars().nth(1).is_some() {
-                    out.push(start..end);
-                }
-                start = end;
+        for end in sentence_mark_ends(t) {
+            // A sentence of one character (a stray mark) is not one.
+            if t[start..end].trim().chars().nth(1).is_some() {
+                out.push(start..end);
             }
+            start = end;
         }
         if !t[start..].trim().is_empty() {
             out.push(start..t.len());
@@ -1231,6 +1249,26 @@ mod tests {
     fn a_clock_line_is_not_a_publication_date() {
         let r = Report::parse("今天是：2020年5月8日 星期五\n某县2019年法治政府建设情况报告");
         assert_eq!(r.meta.published, None);
+    }
+
+    #[test]
+    fn sentence_marks_are_found_on_bytes_as_on_characters() {
+        let by_chars = |t: &str| -> Vec<usize> {
+            t.char_indices()
+                .filter(|(_, c)| SENTENCE_END.contains(c))
+                .map(|(i, c)| i + c.len_utf8())
+                .collect()
+        };
+        for t in [
+            "",
+            "没有句末标点",
+            "一是完善制度。二是加强监督;三是?“引号”…省略!结束。",
+            "!?;。…",
+            "全角括号（一）、顿号、书名号《规定》「」—— 与 \u{3001}\u{2025}\u{2027}",
+            "a。",
+        ] {
+            assert_eq!(sentence_mark_ends(t), by_chars(t), "{t}");
+        }
     }
 
     #[test]
