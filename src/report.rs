@@ -139,12 +139,12 @@ fn sentence_mark_ends(t: &str) -> Vec<usize> {
         .map(|i| i + 1)
         .collect();
     let ascii = ends.len();
-    ends.extend(
-        memchr::memchr2_iter(0xE2, 0xE3, b).filter_map(|i| match (b[i], b.get(i + 1..i + 3)) {
+    ends.extend(memchr::memchr2_iter(0xE2, 0xE3, b).filter_map(|i| {
+        match (b[i], b.get(i + 1..i + 3)) {
             (0xE3, Some([0x80, 0x82])) | (0xE2, Some([0x80, 0xA6])) => Some(i + 3),
             _ => None,
-        }),
-    );
+        }
+    }));
     if ascii > 0 && ascii < ends.len() {
         ends.sort_unstable();
     }
@@ -478,10 +478,7 @@ fn is_chrome(b: &Block) -> bool {
         t.contains(char::is_whitespace)
             && chrome_line(&t.chars().filter(|c| !c.is_whitespace()).collect::<String>())
     };
-    chrome_line(t)
-        || spaced_chrome()
-        || CHROME_ANYWHERE.is_match(t)
-        || CLOCK.is_match(t)
+    chrome_line(t) || spaced_chrome() || CHROME_ANYWHERE.is_match(t) || CLOCK.is_match(t)
 }
 
 /// Whether a line may hold [`MIDLINE_HEADING`]: in its folded form, a `。`, then (after spaces
