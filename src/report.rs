@@ -21,6 +21,9 @@ pub struct Block {
     pub kind: BlockKind,
     /// The sentences of `folded`, found on first use: most rules read a block by sentences.
     sentences: std::sync::OnceLock<Vec<Range<usize>>>,
+    /// The number of inline items, counted on first use: a part's rule and the measures both
+    /// count them, and the marker regex has no literal to start from.
+    items: std::sync::OnceLock<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,6 +320,7 @@ impl Block {
             folded,
             kind: BlockKind::Body,
             sentences: std::sync::OnceLock::new(),
+            items: std::sync::OnceLock::new(),
         }
     }
 
@@ -338,7 +342,9 @@ impl Block {
 
     /// Number of inline enumerated items (一是…, ①, (1)) in the block.
     pub fn inline_items(&self) -> usize {
-        after_clause_mark(&INLINE_ITEM, &self.folded.text, CLAUSE_MARKS).len()
+        *self
+            .items
+            .get_or_init(|| after_clause_mark(&INLINE_ITEM, &self.folded.text, CLAUSE_MARKS).len())
     }
 
     /// Byte ranges of the sentences of the folded text.
