@@ -612,6 +612,27 @@ fn is_live(live: &[bool], i: usize) -> bool {
     live.get(i).copied().unwrap_or(true)
 }
 
+/// The units a content check (not `within = "scope"`) is matched in, in block `b` from byte
+/// `start`: the block's sentences, or its text. A unit that starts in the heading's title is
+/// matched from where the body begins.
+fn units<'r>(
+    report: &'r Report,
+    c: &ContentCheck,
+    b: usize,
+    start: usize,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'r {
+    let block = &report.blocks[b];
+    let sentence = c.within == Within::Sentence;
+    let sentences: &[std::ops::Range<usize>] = if sentence { block.sentences() } else { &[] };
+    let whole = (!sentence).then_some(start..block.folded.text.len());
+    sentences
+        .iter()
+        .cloned()
+        .chain(whole)
+        .filter(move |u| u.end > start)
+        .map(move |u| u.start.max(start)..u.end)
+}
+
 /// Where each unit of a content check matches within `blocks`, best evidence first. `from(b)` is
 /// where matching starts in block `b` (after a heading's title for a part's body).
 fn content_matches(
@@ -629,17 +650,7 @@ fn content_matches(
                 let Some(live) = block_live(c, &text[start..]) else {
                     continue;
                 };
-                let units = if c.within == Within::Sentence {
-                    report.blocks[b].sentences().to_vec()
-                } else {
-                    std::iter::once(start..text.len()).collect()
-                };
-                // A unit that starts in the heading's title is matched from where the body begins.
-                let units = units
-                    .into_iter()
-                    .filter(|u| u.end > start)
-                    .map(|u| u.start.max(start)..u.end);
-                for u in units {
+                for u in units(report, c, b, start) {
                     if let Some((rank, m)) = unit_match(c, &text[u.clone()], &live) {
                         let at = u.start + m.start..u.start + m.end;
                         ranked.push((rank, evidence(report, b, at)));
@@ -709,14 +720,8 @@ fn closest_partial(
         }
         let text = &report.blocks[b].folded.text;
         let start = from(b).min(text.len());
-        let units = if c.within == Within::Sentence {
-            report.blocks[b].sentences().to_vec()
-        } else {
-            std::iter::once(start..text.len()).collect()
-        };
         let live = live_patterns(c, &text[start..]);
-        for u in units.into_iter().filter(|u| u.end > start) {
-            let u = u.start.max(start)..u.end;
+        for u in units(report, c, b, start) {
             let mut first = c.any.len();
             for group in &c.together {
                 let at = first;
