@@ -520,3 +520,73 @@ pub fn audit_all(
     let Ok(()) = collected;
     all
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Inputs that fail at once (no file is read), each named by its index.
+    fn broken(n: usize) -> Vec<load::Input> {
+        (0..n)
+            .map(|i| load::Input::Broken(format!("r{i}").into(), "unreadable".into()))
+            .collect()
+    }
+
+    fn packs() -> PackSet {
+        PackSet::one(rules::Pack::load("2021").expect("the bundled pack loads"))
+    }
+
+    #[test]
+    fn results_come_in_input_order_whatever_the_number_of_threads() {
+        // More inputs than the window, so that workers wait on it and hand on what they hold.
+        let inputs = broken(3 * WINDOW + 5);
+        let packs = packs();
+        for threads in [1, 3, 8] {
+            let ticks = AtomicUsize::new(0);
+            let tick = || {
+                ticks.fetch_add(1, Ordering::Relaxed);
+            };
+            let all = audit_all(&inputs, &packs, &load::Options::default(), threads, &tick);
+            let paths: Vec<String> = all.into_iter().map(|a| a.path).collect();
+            let expected: Vec<String> = (0..inputs.len()).map(|i| format!("r{i}")).collect();
+            assert_eq!(paths, expected, "{threads} threads");
+            assert_eq!(ticks.load(Ordering::Relaxed), inputs.len());
+        }
+    }
+
+    #[test]
+    fn an_error_from_each_stops_the_workers_and_is_returned() {
+        let inputs = broken(20 * WINDOW);
+        let packs = packs();
+        let ticks = AtomicUsize::new(0);
+        let tick = || {
+            ticks.fetch_add(1, Ordering::Relaxed);
+        };
+        let threads = 4;
+        let mut handed = 0;
+        let result = audit_each(
+            &inputs,
+            &packs,
+            &load::Options::default(),
+            threads,
+            &tick,
+            |_| {
+                handed += 1;
+                if handed == 10 {
+                    Err("output closed")
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!(result, Err("output closed"));
+        assert_eq!(handed, 10);
+        // The workers stop within the window (and what each holds), not at the end of the batch.
+        let audited = ticks.load(Ordering::Relaxed);
+        assert!(
+            audited <= 10 + WINDOW + threads * (HAND_ON + 1),
+            "{audited} audited after the error"
+        );
+    }
+}
