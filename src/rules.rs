@@ -895,8 +895,8 @@ impl Compiler {
 
     /// Compile every pattern of the rules ahead (but deferred fallback patterns), spread over the
     /// cores: compiling the patterns is most of loading a pack (about 8 ms of CPU for the 2021
-    /// pack), and so of auditing a single report. A pattern that does not expand or compile is left to [`RuleCx::pattern`],
-    /// which says why.
+    /// pack), and so of auditing a single report. A pattern that does not expand or compile is
+    /// left to [`RuleCx::pattern`], which says why.
     fn precompile(&mut self, rules: &[RawRule], fragments: &BTreeMap<String, String>) {
         let defer_fallback = self.defer_fallback;
         let mut todo: Vec<String> = rules
