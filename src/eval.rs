@@ -126,7 +126,7 @@ pub fn audit_and_measure(
     reports: &[&Report],
     pack: &Pack,
 ) -> Vec<(Vec<Finding>, crate::measures::Measures)> {
-    let parts: Vec<Parts> = reports.iter().map(|r| find_parts(r, pack)).collect();
+    let parts = find_parts_each(reports, pack);
     let mut findings: Vec<Vec<Finding>> = reports
         .iter()
         .map(|_| Vec::with_capacity(pack.rules.len()))
@@ -259,53 +259,77 @@ pub(crate) fn scope_blocks(
 }
 
 pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
-    let mut parts = Parts {
-        found: vec![None; pack.rules.len()],
-        substance: Default::default(),
-        figures: Default::default(),
-    };
+    find_parts_each(&[report], pack)
+        .pop()
+        .expect("one report, one set of parts")
+}
+
+/// [`find_parts`] for several reports, section by section: each section on every report before
+/// the next, for the same reason the rules are evaluated rule by rule ([`audit_and_measure`]).
+fn find_parts_each(reports: &[&Report], pack: &Pack) -> Vec<Parts> {
+    let mut all: Vec<Parts> = reports
+        .iter()
+        .map(|_| Parts {
+            found: vec![None; pack.rules.len()],
+            substance: Default::default(),
+            figures: Default::default(),
+        })
+        .collect();
     for &i in &pack.section_order {
         let Check::Section(s) = &pack.rules[i].check else {
             continue;
         };
-        // A scope that needs a missing part is searched as the whole body.
-        let mut allowed =
-            scope_blocks(report, &parts, &s.scope).unwrap_or_else(|_| report.body().collect());
-        // A combined heading (三、存在的问题及下一步打算) serves both parts: a part left out by
-        // the scope stays searchable when its heading also names this part.
-        if let Scope::Except(excluded) = &s.scope {
-            for part in excluded.iter().filter_map(|&p| parts.found[p].as_ref()) {
-                if let FoundBy::Heading(h) = part.how
-                    && heading_matches(report, s, h)
-                {
-                    allowed.extend(&part.blocks);
-                }
-            }
-            allowed.sort_unstable();
-            allowed.dedup();
+        for (report, parts) in reports.iter().zip(&mut all) {
+            parts.found[i] = find_part(report, pack, parts, i, s);
         }
-        let found = by_heading(report, pack, i, s, &allowed)
-            .or_else(|| by_paragraph(report, pack, i, s, &allowed, &parts))
-            .or_else(|| {
-                s.leading_parts
-                    .then(|| leading_parts(report, s, &allowed, &parts))
-                    .flatten()
-            });
-        if let Some(part) = &found
-            && let FoundBy::Paragraph(start) = part.how
-        {
-            // An unheaded part ends the part it was written into.
-            for other in parts.found.iter_mut().flatten() {
-                if other.start() < start {
-                    other
-                        .blocks
-                        .retain(|&b| b < start || part.blocks.binary_search(&b).is_err());
-                }
-            }
-        }
-        parts.found[i] = found;
     }
-    parts
+    all
+}
+
+/// Where section rule `i` (`s`) finds its part in a report, given the parts found before it.
+/// An unheaded part found by its paragraph ends the parts it was written into.
+fn find_part(
+    report: &Report,
+    pack: &Pack,
+    parts: &mut Parts,
+    i: usize,
+    s: &SectionCheck,
+) -> Option<Part> {
+    // A scope that needs a missing part is searched as the whole body.
+    let mut allowed =
+        scope_blocks(report, parts, &s.scope).unwrap_or_else(|_| report.body().collect());
+    // A combined heading (三、存在的问题及下一步打算) serves both parts: a part left out by
+    // the scope stays searchable when its heading also names this part.
+    if let Scope::Except(excluded) = &s.scope {
+        for part in excluded.iter().filter_map(|&p| parts.found[p].as_ref()) {
+            if let FoundBy::Heading(h) = part.how
+                && heading_matches(report, s, h)
+            {
+                allowed.extend(&part.blocks);
+            }
+        }
+        allowed.sort_unstable();
+        allowed.dedup();
+    }
+    let found = by_heading(report, pack, i, s, &allowed)
+        .or_else(|| by_paragraph(report, pack, i, s, &allowed, parts))
+        .or_else(|| {
+            s.leading_parts
+                .then(|| leading_parts(report, s, &allowed, parts))
+                .flatten()
+        });
+    if let Some(part) = &found
+        && let FoundBy::Paragraph(start) = part.how
+    {
+        for other in parts.found.iter_mut().flatten() {
+            if other.start() < start {
+                other
+                    .blocks
+                    .retain(|&b| b < start || part.blocks.binary_search(&b).is_err());
+            }
+        }
+    }
+    found
 }
 
 fn heading_matches(report: &Report, s: &SectionCheck, block: usize) -> bool {
