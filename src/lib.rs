@@ -269,9 +269,14 @@ pub fn audit_input(input: &load::Input, packs: &PackSet, options: &load::Options
 }
 
 fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Options) -> Audited {
-    audit_together(std::slice::from_ref(input), packs, options)
-        .pop()
-        .expect("one result per input")
+    audit_together(
+        std::slice::from_ref(input),
+        packs,
+        options,
+        GROUP_TEXT_BYTES,
+    )
+    .pop()
+    .expect("one result per input")
 }
 
 /// Read and audit several inputs: the same results as [`audit_input`] on each, for less work,
@@ -286,7 +291,8 @@ pub fn audit_inputs(
     if let [input] = inputs {
         return vec![audit_input(input, packs, options)];
     }
-    let run = std::panic::AssertUnwindSafe(|| audit_together(inputs, packs, options));
+    let run =
+        std::panic::AssertUnwindSafe(|| audit_together(inputs, packs, options, GROUP_TEXT_BYTES));
     std::panic::catch_unwind(run).unwrap_or_else(|_| {
         inputs
             .iter()
@@ -295,17 +301,46 @@ pub fn audit_inputs(
     })
 }
 
+/// The most text a worker reads ahead before it audits what it has read: a chunk of large files
+/// is audited in several groups, so that a worker holds about one large report at a time, as it
+/// did report by report (a chunk of 32 reports of the usual size is 0.5 MB).
+const GROUP_TEXT_BYTES: usize = 4 << 20;
+
+/// Audit inputs in groups of at most `group_text_bytes` of text read (and at least one input).
 fn audit_together(
     inputs: &[load::Input],
     packs: &PackSet,
     options: &load::Options,
+    group_text_bytes: usize,
 ) -> Vec<Audited> {
-    // An input that cannot be read is its own result at once. Like the rules, each stage runs
-    // on every input before the next stage.
-    let documents: Vec<Result<load::Document, String>> = inputs
-        .iter()
-        .map(|input| load::read(input, options))
-        .collect();
+    let mut audited = Vec::with_capacity(inputs.len());
+    let mut rest = inputs;
+    while !rest.is_empty() {
+        // An input that cannot be read is its own result at once. Like the rules, each stage
+        // runs on every input of the group before the next stage.
+        let mut documents = Vec::new();
+        let mut text_bytes = 0;
+        for input in rest {
+            let document = load::read(input, options);
+            text_bytes += document.as_ref().map_or(0, |d| d.text.len());
+            documents.push(document);
+            if text_bytes >= group_text_bytes {
+                break;
+            }
+        }
+        let (group, after) = rest.split_at(documents.len());
+        audited.extend(audit_group(group, documents, packs));
+        rest = after;
+    }
+    audited
+}
+
+/// Parse and audit a group of inputs that have been read.
+fn audit_group(
+    inputs: &[load::Input],
+    documents: Vec<Result<load::Document, String>>,
+    packs: &PackSet,
+) -> Vec<Audited> {
     let read: Vec<Result<(load::Document, Report), String>> = documents
         .into_iter()
         .map(|document| {
@@ -624,7 +659,7 @@ mod tests {
 
     #[test]
     fn results_come_in_input_order_whatever_the_number_of_threads() {
-        // More inputs than the window, so that workers wait on it and hand on what they hold.
+        // More inputs than the window, so that workers wait on it.
         let inputs = broken(3 * WINDOW + 5);
         let packs = packs();
         for threads in [1, 3, 8] {
@@ -676,6 +711,14 @@ mod tests {
         for (k, (t, a)) in together.iter().zip(&alone).enumerate() {
             assert_eq!(t, a, "input {k}");
         }
+        // In groups cut by the text read: of one input each, and of a few.
+        for group_text_bytes in [1, 20_000] {
+            let grouped: Vec<String> = audit_together(&inputs, &packs, &options, group_text_bytes)
+                .iter()
+                .map(|a| format!("{a:?}"))
+                .collect();
+            assert_eq!(grouped, alone, "groups of {group_text_bytes} bytes");
+        }
         // And through the workers, in chunks, whatever the number of threads.
         for threads in [1, 2, 5] {
             let all = audit_all(&inputs, &packs, &options, threads, &|| {});
@@ -719,7 +762,7 @@ mod tests {
         );
         assert_eq!(result, Err("output closed"));
         assert_eq!(handed, 10);
-        // The workers stop within the window (and what each holds), not at the end of the batch.
+        // The workers stop within the window (and a chunk each), not at the end of the batch.
         let audited = ticks.load(Ordering::Relaxed);
         assert!(
             audited <= 10 + WINDOW + threads * CHUNK,
