@@ -335,43 +335,50 @@ fn audit_together(
     audited
 }
 
+/// A report read and parsed, with the pack it chose.
+struct Parsed {
+    document: load::Document,
+    report: Report,
+    pack: usize,
+    pack_choice: Option<PackChoice>,
+}
+
 /// Parse and audit a group of inputs that have been read.
 fn audit_group(
     inputs: &[load::Input],
     documents: Vec<Result<load::Document, String>>,
     packs: &PackSet,
 ) -> Vec<Audited> {
-    let read: Vec<Result<(load::Document, Report), String>> = documents
+    let parsed: Vec<Result<Parsed, String>> = documents
         .into_iter()
         .map(|document| {
             document.map(|document| {
                 let report = Report::parse(&document.text);
-                (document, report)
+                let (pack, pack_choice) = packs.choose(report.meta.year);
+                Parsed {
+                    document,
+                    report,
+                    pack,
+                    pack_choice,
+                }
             })
-        })
-        .collect();
-    let choices: Vec<Option<(usize, Option<PackChoice>)>> = read
-        .iter()
-        .map(|r| {
-            r.as_ref()
-                .ok()
-                .map(|(_, report)| packs.choose(report.meta.year))
         })
         .collect();
     // Each pack audits the reports that chose it (with `--rules auto`, a batch may use several).
     let mut verdicts: Vec<Option<(Vec<Finding>, measures::Measures)>> =
         inputs.iter().map(|_| None).collect();
-    let mut used: Vec<usize> = choices.iter().flatten().map(|(i, _)| *i).collect();
+    let mut used: Vec<usize> = parsed.iter().flatten().map(|p| p.pack).collect();
     used.sort_unstable();
     used.dedup();
     for pack in used {
-        let (at, reports): (Vec<usize>, Vec<&Report>) = read
+        let (at, reports): (Vec<usize>, Vec<&Report>) = parsed
             .iter()
-            .zip(&choices)
             .enumerate()
-            .filter_map(|(k, (r, choice))| match (r, choice) {
-                (Ok((_, report)), Some((i, _))) if *i == pack => Some((k, report)),
-                _ => None,
+            .filter_map(|(k, p)| {
+                p.as_ref()
+                    .ok()
+                    .filter(|p| p.pack == pack)
+                    .map(|p| (k, &p.report))
             })
             .unzip();
         let audited = eval::audit_and_measure(&reports, packs.get(pack));
@@ -379,31 +386,30 @@ fn audit_group(
             verdicts[k] = Some(verdict);
         }
     }
-    read.into_iter()
-        .zip(choices.into_iter().zip(verdicts))
+    parsed
+        .into_iter()
+        .zip(verdicts)
         .zip(inputs)
-        .map(|((r, choice_and_verdict), input)| {
-            let (document, report) = match r {
-                Ok(ok) => ok,
+        .map(|((parsed, verdict), input)| {
+            let p = match parsed {
+                Ok(p) => p,
                 Err(e) => return Audited::unreadable(input.label(), e),
             };
-            let (Some((_, pack_choice)), Some((mut findings, measures))) = choice_and_verdict
-            else {
-                unreachable!("every report read has chosen a pack and been audited by it");
-            };
-            locate(&document, &mut findings);
+            let (mut findings, measures) =
+                verdict.expect("every report read is audited by the pack it chose");
+            locate(&p.document, &mut findings);
             let source = Source {
-                sha256: document.sha256,
-                format: document.format,
-                encoding: document.encoding,
-                created: document.created,
-                modified: document.modified,
+                sha256: p.document.sha256,
+                format: p.document.format,
+                encoding: p.document.encoding,
+                created: p.document.created,
+                modified: p.document.modified,
             };
             Audited {
                 path: input.label(),
                 source: Some(source),
-                pack_choice,
-                meta: Some(report.meta),
+                pack_choice: p.pack_choice,
+                meta: Some(p.report.meta),
                 findings,
                 measures: Some(measures),
                 copying: None,
