@@ -321,6 +321,11 @@ fn audit_together(
         let mut documents = Vec::new();
         let mut text_bytes = 0;
         for input in rest {
+            // A stand-in for a bug, so that the tests can see a panic charged to its report.
+            #[cfg(test)]
+            if input.label().ends_with("panics-here.txt") {
+                panic!("a bug met while reading {}", input.label());
+            }
             let document = load::read(input, options);
             text_bytes += document.as_ref().map_or(0, |d| d.text.len());
             documents.push(document);
@@ -730,6 +735,27 @@ mod tests {
             let all = audit_all(&inputs, &packs, &options, threads, &|| {});
             let all: Vec<String> = all.iter().map(|a| format!("{a:?}")).collect();
             assert_eq!(all, alone, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_panic_in_a_chunk_is_charged_to_its_report_and_the_others_are_audited() {
+        let mut inputs = mixed_inputs();
+        let at = 5;
+        inputs.insert(at, load::Input::File("panics-here.txt".into()));
+        let packs = packs();
+        let options = load::Options::default();
+        let together = audit_inputs(&inputs, &packs, &options);
+        assert_eq!(together.len(), inputs.len());
+        for (k, (a, input)) in together.iter().zip(&inputs).enumerate() {
+            if k == at {
+                let error = a.error.as_deref().unwrap_or_default();
+                assert!(error.contains("internal error"), "{error}");
+                assert!(error.contains("a bug met while reading"), "{error}");
+            } else {
+                let alone = audit_input(input, &packs, &options);
+                assert_eq!(format!("{a:?}"), format!("{alone:?}"), "input {k}");
+            }
         }
     }
 
