@@ -199,6 +199,19 @@ fn eval_audit(bencher: Bencher) {
     });
 }
 
+/// `eval::audit_and_measure` on the same reports at once, rule by rule (as a worker audits its
+/// chunk), with the measures. Here every automaton stays in the caches either way; in a batch
+/// the reading and parsing between two reports push them out (see `docs/performance.md`).
+#[divan::bench]
+fn eval_audit_rule_by_rule(bencher: Bencher) {
+    let pack = &*PACK;
+    let reports: Vec<&Report> = REPORTS.iter().collect();
+    let n: usize = TEXTS.iter().map(String::len).sum();
+    bencher.counter(BytesCount::new(n)).bench(|| {
+        divan::black_box(auditor::eval::audit_and_measure(&reports, pack));
+    });
+}
+
 /// Loading, validating and compiling the bundled 2021 pack (done once per run).
 #[divan::bench]
 fn pack_compile() -> Pack {
