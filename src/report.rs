@@ -116,17 +116,6 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern compiles")
 }
 
-static TOP_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^([一二三四五六七八九十]{1,3})[、.]\s*"));
-static PART_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^第([一二三四五六七八九十]{1,3})(?:部分|章)[、.:\s]*"));
-static PAREN_CN_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)[、.]?\s*"));
-static ARABIC_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9０-９]{1,2})[、.]\s*"));
-static PAREN_ARABIC_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:\(\s*([0-9０-９]{1,2})\s*\)|([0-9０-９]{1,2})\))\s*"));
-static CIRCLED_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([①-⑳⑴-⒇])\s*"));
-static MARKDOWN_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(#{1,6})\s+"));
 /// A top-level or second-level heading that starts after a sentence end inside a line.
 static MIDLINE_HEADING: LazyLock<Regex> =
     LazyLock::new(|| re(r"。\s*(\(?)([一二三四五六七八九十]{1,3})(?:、|\))"));
@@ -432,55 +421,150 @@ impl Block {
 }
 
 /// The heading marker at the start of a folded block, if any: (rank, number, marker length).
+///
+/// Read by hand: as seven anchored regexes with capture groups (kept in the tests, which hold
+/// this reading to them) they were 2.4 % of a batch's time, most of it in making captures.
 fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
-    // Every marker below starts with one of these characters; most blocks start with none, and
-    // this test spares them seven anchored regex searches (`char::is_numeric` covers `\d` and
-    // the circled numbers).
-    let first = t.chars().next()?;
-    if !(matches!(first, '#' | '第' | '(')
-        || first.is_numeric()
-        || "一二三四五六七八九十".contains(first))
-    {
-        return None;
-    }
-    let cn = |m: &regex::Captures| numeral_value(&m[1]);
-    if let Some(m) = MARKDOWN_MARKER.captures(t) {
-        let len = m[0].len();
+    const CN: &str = "一二三四五六七八九十";
+    let cn = |c: char| CN.contains(c);
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut m = Marker::new(t);
+    match m.peek()? {
         // `## 一、…`: the Chinese marker decides the rank, the hashes are formatting.
-        if let Some((rank, number, inner)) = heading_marker(&t[len..]).filter(|h| h.0 < 6) {
-            return Some((rank, number, len + inner));
+        '#' => {
+            let hashes = m.run(|c| c == '#', 6)?.len();
+            if m.spaces() == 0 {
+                return None;
+            }
+            let len = m.at;
+            if let Some((rank, number, inner)) = heading_marker(&t[len..]).filter(|h| h.0 < 6) {
+                return Some((rank, number, len + inner));
+            }
+            Some((hashes as u8, None, len))
         }
-        return Some((m[1].len() as u8, None, len));
-    }
-    if let Some(m) = TOP_MARKER.captures(t).or_else(|| PART_MARKER.captures(t)) {
-        return Some((1, cn(&m), m[0].len()));
-    }
-    if let Some(m) = PAREN_CN_MARKER.captures(t) {
-        return Some((2, cn(&m), m[0].len()));
-    }
-    if let Some(m) = ARABIC_MARKER.captures(t) {
-        let rest = &t[m[0].len()..];
-        // `1.5万`, `12.3%`: a number, not a heading.
-        if rest.starts_with(|c: char| c.is_ascii_digit()) || m[0].ends_with('.') && rest.is_empty()
-        {
-            return None;
+        '第' => {
+            m.at += '第'.len_utf8();
+            let numeral = m.run(cn, 3)?;
+            if !(m.eat_str("部分") || m.eat_str("章")) {
+                return None;
+            }
+            m.skip(|c| matches!(c, '、' | '.' | ':') || c.is_whitespace());
+            Some((1, numeral_value(numeral), m.at))
         }
-        return Some((3, m[1].parse().ok(), m[0].len()));
+        '(' => {
+            m.at += 1;
+            m.spaces();
+            if m.peek().is_some_and(cn) {
+                let numeral = m.run(cn, 3)?;
+                m.spaces();
+                if !m.eat(')') {
+                    return None;
+                }
+                let _ = m.eat('、') || m.eat('.');
+                m.spaces();
+                return Some((2, numeral_value(numeral), m.at));
+            }
+            let number = m.run(digit, 2)?;
+            m.spaces();
+            if !m.eat(')') {
+                return None;
+            }
+            m.spaces();
+            Some((4, number.parse().ok(), m.at))
+        }
+        c if cn(c) => {
+            let numeral = m.run(cn, 3)?;
+            if !(m.eat('、') || m.eat('.')) {
+                return None;
+            }
+            m.spaces();
+            Some((1, numeral_value(numeral), m.at))
+        }
+        c if digit(c) => {
+            let number = m.run(digit, 2)?;
+            if m.eat(')') {
+                m.spaces();
+                return Some((4, number.parse().ok(), m.at));
+            }
+            let dot = m.peek() == Some('.');
+            if !(m.eat('、') || m.eat('.')) {
+                return None;
+            }
+            let spaced = m.spaces() > 0;
+            let rest = &t[m.at..];
+            // `1.5万`, `12.3%`: a number, not a heading; nor a line that is only `3.`.
+            if rest.starts_with(|c: char| c.is_ascii_digit()) || dot && !spaced && rest.is_empty() {
+                return None;
+            }
+            Some((3, number.parse().ok(), m.at))
+        }
+        c @ ('①'..='⑳' | '⑴'..='⒇') => {
+            let n = if c <= '⑳' {
+                c as u32 - '①' as u32 + 1
+            } else {
+                c as u32 - '⑴' as u32 + 1
+            };
+            m.at += c.len_utf8();
+            m.spaces();
+            Some((5, Some(n), m.at))
+        }
+        _ => None,
     }
-    if let Some(m) = PAREN_ARABIC_MARKER.captures(t) {
-        let n = m.get(1).or(m.get(2)).and_then(|g| g.as_str().parse().ok());
-        return Some((4, n, m[0].len()));
+}
+
+/// A reading position at the start of a block, for [`heading_marker`].
+struct Marker<'a> {
+    t: &'a str,
+    at: usize,
+}
+
+impl<'a> Marker<'a> {
+    fn new(t: &'a str) -> Marker<'a> {
+        Marker { t, at: 0 }
     }
-    if let Some(m) = CIRCLED_MARKER.captures(t) {
-        let c = m[1].chars().next()?;
-        let n = if ('①'..='⑳').contains(&c) {
-            c as u32 - '①' as u32 + 1
-        } else {
-            c as u32 - '⑴' as u32 + 1
-        };
-        return Some((5, Some(n), m[0].len()));
+
+    fn peek(&self) -> Option<char> {
+        self.t[self.at..].chars().next()
     }
-    None
+
+    fn eat(&mut self, c: char) -> bool {
+        let hit = self.peek() == Some(c);
+        if hit {
+            self.at += c.len_utf8();
+        }
+        hit
+    }
+
+    fn eat_str(&mut self, s: &str) -> bool {
+        let hit = self.t[self.at..].starts_with(s);
+        if hit {
+            self.at += s.len();
+        }
+        hit
+    }
+
+    /// Every character from here that `f` accepts, and how many.
+    fn skip(&mut self, f: impl Fn(char) -> bool) -> usize {
+        let mut n = 0;
+        while let Some(c) = self.peek().filter(|&c| f(c)) {
+            self.at += c.len_utf8();
+            n += 1;
+        }
+        n
+    }
+
+    /// `\s*`: the whitespace from here, and how many characters of it.
+    fn spaces(&mut self) -> usize {
+        self.skip(char::is_whitespace)
+    }
+
+    /// A run of one to `max` characters that `f` accepts, as a regex `[…]{1,max}` followed by
+    /// something else reads it: `None` if the run is empty or longer than `max`.
+    fn run(&mut self, f: impl Fn(char) -> bool, max: usize) -> Option<&'a str> {
+        let start = self.at;
+        let n = self.skip(f);
+        (1..=max).contains(&n).then(|| &self.t[start..self.at])
+    }
 }
 
 /// The heading's title (up to the first sentence end) and the length of text it takes.
@@ -963,13 +1047,6 @@ pub(crate) fn warm() {
         &CHROME,
         &CHROME_ANYWHERE,
         &CLOCK,
-        &MARKDOWN_MARKER,
-        &TOP_MARKER,
-        &PART_MARKER,
-        &PAREN_CN_MARKER,
-        &ARABIC_MARKER,
-        &PAREN_ARABIC_MARKER,
-        &CIRCLED_MARKER,
         &MIDLINE_HEADING,
         &TRAILER,
         &TITLE_WORDS,
@@ -987,6 +1064,148 @@ pub(crate) fn warm() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`heading_marker`] as it was, seven regexes with capture groups.
+    mod marker_by_regex {
+        use super::super::re;
+        use crate::normalize::numeral_value;
+        use regex::Regex;
+        use std::sync::LazyLock;
+
+        static TOP_MARKER: LazyLock<Regex> =
+            LazyLock::new(|| re(r"^([一二三四五六七八九十]{1,3})[、.]\s*"));
+        static PART_MARKER: LazyLock<Regex> =
+            LazyLock::new(|| re(r"^第([一二三四五六七八九十]{1,3})(?:部分|章)[、.:\s]*"));
+        static PAREN_CN_MARKER: LazyLock<Regex> =
+            LazyLock::new(|| re(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)[、.]?\s*"));
+        static ARABIC_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9０-９]{1,2})[、.]\s*"));
+        static PAREN_ARABIC_MARKER: LazyLock<Regex> =
+            LazyLock::new(|| re(r"^(?:\(\s*([0-9０-９]{1,2})\s*\)|([0-9０-９]{1,2})\))\s*"));
+        static CIRCLED_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([①-⑳⑴-⒇])\s*"));
+        static MARKDOWN_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(#{1,6})\s+"));
+
+        pub fn heading_marker_by_regex(t: &str) -> Option<(u8, Option<u32>, usize)> {
+            // Every marker below starts with one of these characters; most blocks start with none, and
+            // this test spares them seven anchored regex searches (`char::is_numeric` covers `\d` and
+            // the circled numbers).
+            let first = t.chars().next()?;
+            if !(matches!(first, '#' | '第' | '(')
+                || first.is_numeric()
+                || "一二三四五六七八九十".contains(first))
+            {
+                return None;
+            }
+            let cn = |m: &regex::Captures| numeral_value(&m[1]);
+            if let Some(m) = MARKDOWN_MARKER.captures(t) {
+                let len = m[0].len();
+                // `## 一、…`: the Chinese marker decides the rank, the hashes are formatting.
+                if let Some((rank, number, inner)) =
+                    heading_marker_by_regex(&t[len..]).filter(|h| h.0 < 6)
+                {
+                    return Some((rank, number, len + inner));
+                }
+                return Some((m[1].len() as u8, None, len));
+            }
+            if let Some(m) = TOP_MARKER.captures(t).or_else(|| PART_MARKER.captures(t)) {
+                return Some((1, cn(&m), m[0].len()));
+            }
+            if let Some(m) = PAREN_CN_MARKER.captures(t) {
+                return Some((2, cn(&m), m[0].len()));
+            }
+            if let Some(m) = ARABIC_MARKER.captures(t) {
+                let rest = &t[m[0].len()..];
+                // `1.5万`, `12.3%`: a number, not a heading.
+                if rest.starts_with(|c: char| c.is_ascii_digit())
+                    || m[0].ends_with('.') && rest.is_empty()
+                {
+                    return None;
+                }
+                return Some((3, m[1].parse().ok(), m[0].len()));
+            }
+            if let Some(m) = PAREN_ARABIC_MARKER.captures(t) {
+                let n = m.get(1).or(m.get(2)).and_then(|g| g.as_str().parse().ok());
+                return Some((4, n, m[0].len()));
+            }
+            if let Some(m) = CIRCLED_MARKER.captures(t) {
+                let c = m[1].chars().next()?;
+                let n = if ('①'..='⑳').contains(&c) {
+                    c as u32 - '①' as u32 + 1
+                } else {
+                    c as u32 - '⑴' as u32 + 1
+                };
+                return Some((5, Some(n), m[0].len()));
+            }
+            None
+        }
+    }
+
+    #[test]
+    fn heading_markers_read_by_hand_as_the_regexes_read_them() {
+        let check = |t: &str| {
+            assert_eq!(
+                heading_marker(t),
+                marker_by_regex::heading_marker_by_regex(t),
+                "{t:?}"
+            );
+        };
+        // Every line of the samples and the fixtures, folded.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut lines = 0;
+        for dir in ["samples", "tests/fixtures/signals"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "txt") {
+                    for line in std::fs::read_to_string(&path).unwrap().lines() {
+                        check(&fold(line.trim()).text);
+                        lines += 1;
+                    }
+                }
+            }
+        }
+        assert!(lines > 300, "{lines} lines");
+        // Every string of up to three characters over what the markers are made of, and many
+        // longer ones.
+        let alphabet: Vec<char> = "一二十四第部分章()、.: \u{3000}\t13０#①⑳⑴x。万%"
+            .chars()
+            .collect();
+        let mut strings = vec![String::new()];
+        for _ in 0..3 {
+            strings = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.iter().for_each(|s| check(s));
+        }
+        // Runs at and past each repetition's bounds, with every delimiter.
+        for n in 0..=8 {
+            for (unit, delimiters) in [
+                ("#", &[" ", "  一、x", "\t(二)", "x"][..]),
+                ("一", &["、", ".", ")", " "][..]),
+                ("1", &["、", ".", ".5", ")", " "][..]),
+            ] {
+                for d in delimiters.iter().chain(&[""]) {
+                    for wrap in ["{}", "({})", "( {} )", "第{}章", "第{}部分"] {
+                        for after in ["", "、", ".", ":", " ", "、 x", ". x", ":\u{3000}x"] {
+                            let inner = format!("{}{d}", unit.repeat(n));
+                            check(&format!("{}{after}", wrap.replace("{}", &inner)));
+                        }
+                    }
+                }
+            }
+        }
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..50_000 {
+            let len = 4 + (seed % 7) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            check(&s);
+        }
+    }
 
     fn kinds(r: &Report) -> Vec<String> {
         r.blocks
