@@ -1139,6 +1139,55 @@ mod tests {
         }
     }
 
+    /// Every line of the samples and the signal fixtures, as written.
+    fn sample_lines() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut lines = Vec::new();
+        for dir in ["samples", "tests/fixtures/signals"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "txt") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    lines.extend(text.lines().map(String::from));
+                }
+            }
+        }
+        assert!(lines.len() > 300, "{} lines", lines.len());
+        lines
+    }
+
+    /// Every string of one to `up_to` characters over `alphabet`, then `random` strings of four
+    /// to twelve characters over it, from a fixed seed: for holding a reading by hand to the
+    /// regex it replaced.
+    fn strings_over(alphabet: &str, up_to: usize, random: usize) -> Vec<String> {
+        let alphabet: Vec<char> = alphabet.chars().collect();
+        let mut all = Vec::new();
+        let mut strings = vec![String::new()];
+        for _ in 0..up_to {
+            strings = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            all.extend(strings.iter().cloned());
+        }
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..random {
+            let len = 4 + next() % 9;
+            all.push(
+                (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        all
+    }
+
     #[test]
     fn a_midline_heading_is_looked_for_after_each_full_stop_as_in_the_folded_line() {
         // What the check was: every character of the line folded, one by one.
@@ -1159,28 +1208,8 @@ mod tests {
             }
             false
         };
-        let mut lines: Vec<String> = Vec::new();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for entry in std::fs::read_dir(root.join("samples")).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "txt") {
-                lines.extend(
-                    std::fs::read_to_string(&path)
-                        .unwrap()
-                        .lines()
-                        .map(String::from),
-                );
-            }
-        }
-        let alphabet: Vec<char> = "。｡ \u{3000}\u{200B}(（一十二x、".chars().collect();
-        let mut strings = vec![String::new()];
-        for _ in 0..4 {
-            strings = strings
-                .iter()
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            lines.extend(strings.iter().cloned());
-        }
+        let mut lines = sample_lines();
+        lines.extend(strings_over("。｡ \u{3000}\u{200B}(（一十二x、", 4, 0));
         let mut found = 0;
         for line in &lines {
             let expected = folded_check(line);
@@ -1199,34 +1228,15 @@ mod tests {
                 "{t:?}"
             );
         };
-        // Every line of the samples and the fixtures, folded.
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut lines = 0;
-        for dir in ["samples", "tests/fixtures/signals"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "txt") {
-                    for line in std::fs::read_to_string(&path).unwrap().lines() {
-                        check(&fold(line.trim()).text);
-                        lines += 1;
-                    }
-                }
-            }
+        for line in sample_lines() {
+            check(&fold(line.trim()).text);
         }
-        assert!(lines > 300, "{lines} lines");
         // Every string of up to three characters over what the markers are made of, and many
         // longer ones.
-        let alphabet: Vec<char> = "一二十四第部分章()、.: \u{3000}\t13０#①⑳⑴x。万%"
-            .chars()
-            .collect();
-        let mut strings = vec![String::new()];
-        for _ in 0..3 {
-            strings = strings
-                .iter()
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            strings.iter().for_each(|s| check(s));
-        }
+        let alphabet = "一二十四第部分章()、.: \u{3000}\t13０#①⑳⑴x。万%";
+        strings_over(alphabet, 3, 50_000)
+            .iter()
+            .for_each(|s| check(s));
         // Runs at and past each repetition's bounds, with every delimiter.
         for n in 0..=8 {
             for (unit, delimiters) in [
@@ -1243,18 +1253,6 @@ mod tests {
                     }
                 }
             }
-        }
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        for _ in 0..50_000 {
-            let len = 4 + (seed % 7) as usize;
-            let mut s = String::new();
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
-            check(&s);
         }
     }
 
@@ -1470,37 +1468,13 @@ mod tests {
         ] {
             check(t);
         }
-        // Every line of the samples, folded; every string of up to four characters over what
-        // markers and marks are made of; and many longer ones.
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for entry in std::fs::read_dir(root.join("samples")).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "txt") {
-                for line in std::fs::read_to_string(&path).unwrap().lines() {
-                    check(&fold(line.trim()).text);
-                }
-            }
+        for line in sample_lines() {
+            check(&fold(line.trim()).text);
         }
-        let alphabet: Vec<char> = "一十四是①⑳⑴()1２。;, \u{3000}x".chars().collect();
-        let mut strings = vec![String::new()];
-        for _ in 0..4 {
-            strings = strings
-                .iter()
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            strings.iter().for_each(|s| check(s));
-        }
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..20_000 {
-            let mut s = String::new();
-            for _ in 0..5 + (seed % 9) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
-            check(&s);
-        }
+        let alphabet = "一十四是①⑳⑴()1２。;, \u{3000}x";
+        strings_over(alphabet, 4, 20_000)
+            .iter()
+            .for_each(|s| check(s));
     }
 
     #[test]
