@@ -246,6 +246,9 @@ fn date_of(y: &str, m: &str, d: &str) -> Option<Date> {
     Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// The Chinese numerals that number headings and items (一、, (二), 三是).
+const HEADING_NUMERALS: &str = "一二三四五六七八九十";
+
 /// How many inline items (一是, ①, (1)) a folded text holds: markers at its start or after a
 /// mark that ends a clause (`。;:!?,`), with optional spaces between, as the regex
 /// `(?:^|[。;:!?,])\s*(?:[一二三四五六七八九十]{1,3}是|[①-⑳]|\([0-9]{1,2}\))` finds them.
@@ -267,17 +270,18 @@ fn count_inline_items(text: &str) -> usize {
 /// Whether a text opens with an inline item's marker: one to three Chinese numerals and 是, a
 /// circled number up to ⑳, or one or two digits in brackets.
 fn item_marker_at(t: &str) -> bool {
-    const CN: &str = "一二三四五六七八九十";
-    let mut chars = t.chars();
-    match chars.next() {
+    match t.chars().next() {
         Some('①'..='⑳') => true,
         Some('(') => {
-            let digits = chars.by_ref().take_while(char::is_ascii_digit).count();
-            // `take_while` has eaten the character after the digits: it must be `)`.
+            let digits = t[1..].bytes().take_while(u8::is_ascii_digit).count();
             (1..=2).contains(&digits) && t[1 + digits..].starts_with(')')
         }
-        Some(c) if CN.contains(c) => {
-            let numerals = t.chars().take_while(|&c| CN.contains(c)).count();
+        Some(c) if HEADING_NUMERALS.contains(c) => {
+            let numerals = t
+                .chars()
+                .take_while(|&c| HEADING_NUMERALS.contains(c))
+                .count();
+            // Each numeral is three bytes long.
             numerals <= 3 && t[numerals * 3..].starts_with('是')
         }
         _ => false,
@@ -422,8 +426,7 @@ impl Block {
 /// Read by hand: as seven anchored regexes with capture groups (kept in the tests, which hold
 /// this reading to them) they were 2.4 % of a batch's time, most of it in making captures.
 fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
-    const CN: &str = "一二三四五六七八九十";
-    let cn = |c: char| CN.contains(c);
+    let cn = |c: char| HEADING_NUMERALS.contains(c);
     let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let mut m = Marker::new(t);
     match m.peek()? {
@@ -612,9 +615,7 @@ fn numeral_after_stop(rest: &str) -> bool {
     let mut chars = rest.chars().filter_map(normalize::fold_char).peekable();
     while chars.next_if(|c| c.is_whitespace()).is_some() {}
     chars.next_if_eq(&'(');
-    chars
-        .next_if(|c| "一二三四五六七八九十".contains(*c))
-        .is_some()
+    chars.next_if(|c| HEADING_NUMERALS.contains(*c)).is_some()
 }
 
 /// Cut a line where a heading starts after a sentence end, if its number follows the last one
