@@ -2,7 +2,7 @@
 //! a message and evidence (line numbers and short quotes of the original text), for passes too.
 
 use crate::load::Location;
-use crate::report::{BlockKind, Report, years_in};
+use crate::report::{BlockKind, Heading, Report, years_in};
 use crate::rules::{
     Check, ContentCheck, Pack, PublicationCheck, Scope, SectionCheck, Severity, Status, Within,
     YearCheck,
@@ -93,6 +93,8 @@ impl Part {
 /// again, so that it is read once.
 pub(crate) struct Parts {
     pub(crate) found: Vec<Option<Part>>,
+    /// Which section rules each heading's title names, tested once per report.
+    names: HeadingNames,
     /// The readings of the shortcomings (see [`signals::count_substance`]).
     pub(crate) substance: std::cell::RefCell<Vec<signals::SubstanceMemo>>,
     /// The figures the figures rule counted in a scope.
@@ -269,8 +271,9 @@ pub(crate) fn find_parts(report: &Report, pack: &Pack) -> Parts {
 fn find_parts_each(reports: &[&Report], pack: &Pack) -> Vec<Parts> {
     let mut all: Vec<Parts> = reports
         .iter()
-        .map(|_| Parts {
+        .map(|report| Parts {
             found: vec![None; pack.rules.len()],
+            names: HeadingNames::new(report, pack),
             substance: Default::default(),
             figures: Default::default(),
         })
@@ -303,7 +306,7 @@ fn find_part(
     if let Scope::Except(excluded) = &s.scope {
         for part in excluded.iter().filter_map(|&p| parts.found[p].as_ref()) {
             if let FoundBy::Heading(h) = part.how
-                && heading_matches(report, s, h)
+                && heading_matches(report, pack, parts, i, h)
             {
                 allowed.extend(&part.blocks);
             }
@@ -311,7 +314,7 @@ fn find_part(
         allowed.sort_unstable();
         allowed.dedup();
     }
-    let found = by_heading(report, pack, i, s, &allowed)
+    let found = by_heading(report, pack, parts, i, s, &allowed)
         .or_else(|| by_paragraph(report, pack, i, s, &allowed, parts))
         .or_else(|| {
             s.leading_parts
@@ -332,15 +335,65 @@ fn find_part(
     found
 }
 
-fn heading_matches(report: &Report, s: &SectionCheck, block: usize) -> bool {
-    report.blocks[block]
-        .heading()
-        .is_some_and(|h| h.is_titled() && s.headings.iter().any(|re| re.is_match(&h.title)))
+/// Which section rules the title of each titled heading names (matches one of the rule's
+/// `headings` patterns), remembered per report: a part's search asks it of a heading for its
+/// own rule and of the best heading for every other rule (a combined heading), and the section
+/// verdicts ask again.
+struct HeadingNames {
+    /// The titled headings' block indices, ascending.
+    blocks: Vec<usize>,
+    /// One row of `words` bit words per heading in `blocks`, one bit per rule of the pack:
+    /// whether the answer is known, and the answer.
+    words: usize,
+    known: Vec<std::cell::Cell<u64>>,
+    named: Vec<std::cell::Cell<u64>>,
+}
+
+impl HeadingNames {
+    fn new(report: &Report, pack: &Pack) -> HeadingNames {
+        let blocks: Vec<usize> = (0..report.blocks.len())
+            .filter(|&b| report.blocks[b].heading().is_some_and(Heading::is_titled))
+            .collect();
+        let words = pack.rules.len().div_ceil(64);
+        let cells = || {
+            (0..blocks.len() * words)
+                .map(|_| Default::default())
+                .collect()
+        };
+        HeadingNames {
+            known: cells(),
+            named: cells(),
+            blocks,
+            words,
+        }
+    }
+}
+
+/// Whether block `block` is a titled heading that names section rule `rule`.
+fn heading_matches(report: &Report, pack: &Pack, parts: &Parts, rule: usize, block: usize) -> bool {
+    let names = &parts.names;
+    let Check::Section(s) = &pack.rules[rule].check else {
+        return false;
+    };
+    let Ok(row) = names.blocks.binary_search(&block) else {
+        return false;
+    };
+    let (word, bit) = (row * names.words + rule / 64, 1u64 << (rule % 64));
+    let (known, named) = (&names.known[word], &names.named[word]);
+    if known.get() & bit == 0 {
+        let title = report.blocks[block].heading().map_or("", |h| &h.title);
+        if s.headings.iter().any(|re| re.is_match(title)) {
+            named.set(named.get() | bit);
+        }
+        known.set(known.get() | bit);
+    }
+    named.get() & bit != 0
 }
 
 fn by_heading(
     report: &Report,
     pack: &Pack,
+    parts: &Parts,
     me: usize,
     s: &SectionCheck,
     allowed: &[usize],
@@ -353,21 +406,19 @@ fn by_heading(
                 && s.levels
                     .as_ref()
                     .is_none_or(|l| l.contains(&report.level_of(h.rank)))
-                && heading_matches(report, s, *i)
+                && heading_matches(report, pack, parts, me, *i)
         })
         .min_by_key(|(i, h)| (h.rank, *i))?;
     // Under a heading that names another part too (三、存在的问题和下一步打算), this part is
     // the sub-heading that names it alone (（二）下一步打算) when there is one.
     let combined = |h: usize| {
-        pack.rules.iter().enumerate().any(|(k, r)| {
-            k != me && matches!(&r.check, Check::Section(o) if heading_matches(report, o, h))
-        })
+        (0..pack.rules.len()).any(|k| k != me && heading_matches(report, pack, parts, k, h))
     };
     while combined(best) {
         let Some(child) = report
             .section(best)
             .skip(1)
-            .find(|&c| in_scope(&c) && heading_matches(report, s, c))
+            .find(|&c| in_scope(&c) && heading_matches(report, pack, parts, me, c))
         else {
             break;
         };
@@ -483,7 +534,7 @@ fn section_verdict(
                 if let Some(&h) = other
                     .blocks
                     .iter()
-                    .find(|&&b| heading_matches(report, s, b))
+                    .find(|&&b| heading_matches(report, pack, parts, me, b))
                 {
                     let message = format!(
                         "not found: {how}; a heading names it only inside {}, which does not count",
