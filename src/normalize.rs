@@ -6,14 +6,43 @@ use ferrous_opencc::OpenCC;
 use ferrous_opencc::config::BuiltinConfig;
 use std::sync::LazyLock;
 
-/// A line folded for matching, with the position of each folded character in the original line.
+/// A line folded for matching, with the way from each folded character back to the original
+/// line ([`Folded::origin`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Folded {
     /// The folded text that rules match against.
     pub text: String,
-    /// `origin[i]` is the char index in the original of the i-th char of `text`; one extra entry
-    /// holds the original length so that end positions map too.
-    pub origin: Vec<u32>,
+    /// The char index in the original of the first char of `text`.
+    base: u32,
+    /// Folding maps characters one to one, except those it drops (zero-width spaces and the
+    /// like): for each dropped character, how many chars of `text` come before it. Nearly every
+    /// line drops none, so this is empty and the map costs nothing; a table of every
+    /// character's position was 4 bytes a character, written and freed for every block.
+    dropped: Vec<u32>,
+}
+
+impl Folded {
+    /// The char index in the original of the `i`-th char of `text`; `i` may be the text's char
+    /// count, for the end of the original.
+    pub fn origin(&self, i: usize) -> usize {
+        let dropped = self.dropped.partition_point(|&k| k as usize <= i);
+        self.base as usize + i + dropped
+    }
+
+    /// The folded text from byte `at` on (a char boundary), keeping the way back to the
+    /// original.
+    pub fn tail(&self, at: usize) -> Folded {
+        let skip = self.text[..at].chars().count();
+        let before = self.dropped.partition_point(|&k| k as usize <= skip);
+        Folded {
+            text: self.text[at..].to_string(),
+            base: self.origin(skip) as u32,
+            dropped: self.dropped[before..]
+                .iter()
+                .map(|&k| k - skip as u32)
+                .collect(),
+        }
+    }
 }
 
 /// Fold one character: full-width ASCII forms become half-width (（→(, ，→,, ：→:, ０→0), and every
@@ -42,8 +71,10 @@ pub fn fold_char(c: char) -> Option<char> {
 pub fn fold(line: &str) -> Folded {
     let bytes = line.as_bytes();
     let mut text = String::with_capacity(line.len());
-    let mut origin = Vec::with_capacity(line.len() / 2 + 1);
-    let mut n = 0u32;
+    let mut dropped = Vec::new();
+    // Chars of `text` so far: counted only while runs are copied when a char is dropped.
+    let mut kept = 0u32;
+    let mut counted = 0;
     let mut i = 0;
     while i < bytes.len() {
         // Most of a report is CJK ideographs (lead bytes E4–E9, U+4000–U+9FFF) and ASCII other
@@ -57,23 +88,27 @@ pub fn fold(line: &str) -> Folded {
                 _ if b.is_ascii() => i += 1,
                 _ => break,
             }
-            origin.push(n);
-            n += 1;
         }
         if i > start {
             text.push_str(&line[start..i]);
             continue;
         }
         let c = line[i..].chars().next().expect("a character starts here");
-        if let Some(f) = fold_char(c) {
-            text.push(f);
-            origin.push(n);
+        match fold_char(c) {
+            Some(f) => text.push(f),
+            None => {
+                kept += text[counted..].chars().count() as u32;
+                counted = text.len();
+                dropped.push(kept);
+            }
         }
-        n += 1;
         i += c.len_utf8();
     }
-    origin.push(n);
-    Folded { text, origin }
+    Folded {
+        text,
+        base: 0,
+        dropped,
+    }
 }
 
 static TO_SIMPLIFIED: LazyLock<Option<OpenCC>> =
@@ -270,6 +305,42 @@ pub(crate) fn assert_same_as_before<T: PartialEq + std::fmt::Debug>(
 mod tests {
     use super::*;
 
+    impl Folded {
+        /// Every char's origin, and the end's: the table `Folded` once kept.
+        fn origins(&self) -> Vec<u32> {
+            (0..=self.text.chars().count())
+                .map(|i| self.origin(i) as u32)
+                .collect()
+        }
+    }
+
+    /// Lines with dropped characters at the start, the end, in runs and between folded ones.
+    const DROPPING: &[&str] = &[
+        "\u{200b}法治",
+        "法治\u{feff}",
+        "\u{200b}\u{200c}法\u{ad}\u{ad}（治）\u{2060}",
+        "a\u{200d}\tb\u{a0}\u{200b}",
+        "\u{200b}",
+    ];
+
+    #[test]
+    fn the_tail_of_a_folded_line_keeps_the_way_back() {
+        for line in DROPPING.iter().chain(&["", "（一）２０２３年，ＸＸ件"]) {
+            let f = fold(line);
+            let all = f.origins();
+            for (skip, (at, _)) in f
+                .text
+                .char_indices()
+                .chain([(f.text.len(), ' ')])
+                .enumerate()
+            {
+                let tail = f.tail(at);
+                assert_eq!(tail.text, f.text[at..], "{line:?} from {at}");
+                assert_eq!(tail.origins(), all[skip..], "{line:?} from {at}");
+            }
+        }
+    }
+
     #[test]
     fn word_chars_are_the_alphanumeric_chars() {
         let samples = ('\u{0}'..='\u{FFFF}').chain('\u{20000}'..='\u{2A6DF}');
@@ -300,10 +371,15 @@ mod tests {
                 "\t法治（一）\u{3000}２０２３年，ＸＸ件\u{200b}·…\u{feff}",
                 "a\tb\u{a0}c\u{ad}d\u{ff61}\u{ff64}𠀀丂龥",
                 "ｈｔｔｐ：／／ｗｗｗ．ｇｏｖ．ｃｎ",
-            ],
+            ]
+            .iter()
+            .chain(DROPPING)
+            .copied()
+            .collect::<Vec<_>>(),
             |l| {
                 let f = fold(l);
-                (f.text, f.origin)
+                let origin = f.origins();
+                (f.text, origin)
             },
             by_char,
         );
@@ -313,7 +389,7 @@ mod tests {
     fn folds_full_width_forms_and_spaces() {
         let f = fold("（一）２０２３年，加强统筹：\u{3000}一是");
         assert_eq!(f.text, "(一)2023年,加强统筹: 一是");
-        assert_eq!(f.origin.len(), f.text.chars().count() + 1);
+        assert_eq!(f.origins().len(), f.text.chars().count() + 1);
     }
 
     #[test]
@@ -326,7 +402,7 @@ mod tests {
     fn zero_width_characters_are_dropped_and_positions_kept() {
         let f = fold("法\u{200B}治");
         assert_eq!(f.text, "法治");
-        assert_eq!(f.origin, vec![0, 2, 3]);
+        assert_eq!(f.origins(), vec![0, 2, 3]);
     }
 
     #[test]

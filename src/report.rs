@@ -385,8 +385,8 @@ impl Block {
     /// The original text behind a byte range of the folded text.
     pub fn original(&self, folded: Range<usize>) -> &str {
         let f = &self.folded;
-        let a = f.origin[char_at(&f.text, folded.start)] as usize;
-        let b = f.origin[char_at(&f.text, folded.end)] as usize;
+        let a = f.origin(char_at(&f.text, folded.start));
+        let b = f.origin(char_at(&f.text, folded.end));
         let start = byte_at(&self.text, a);
         &self.text[start..start + byte_at(&self.text[start..], b.saturating_sub(a))]
     }
@@ -642,7 +642,7 @@ fn split_line(line: &str, last_number: &mut [u32; 2]) -> Vec<String> {
                 last_number[1] = 0;
             }
             let at = m.get(1).unwrap().start();
-            cuts.push(folded.origin[char_at(&folded.text, at)] as usize);
+            cuts.push(folded.origin(char_at(&folded.text, at)));
         }
     }
     let mut out = Vec::new();
@@ -926,12 +926,7 @@ fn classify_headings(blocks: &mut [Block], markers: &[Option<(u8, Option<u32>, u
         if let Some((rank, number, len)) = markers[i] {
             if rank == 3 && previous.is_some_and(|p| ends_mid_sentence(&blocks[p])) {
                 // A page number glued to a sentence broken across pages: drop it from the folded text.
-                let f = &blocks[i].folded;
-                let skip = char_at(&f.text, len);
-                blocks[i].folded = Folded {
-                    text: f.text[len..].to_string(),
-                    origin: f.origin[skip..].to_vec(),
-                };
+                blocks[i].folded = blocks[i].folded.tail(len);
                 blocks[i].sentences = std::sync::OnceLock::new();
             } else {
                 let t = &blocks[i].folded.text;

@@ -251,18 +251,18 @@ proptest! {
 
         let original: Vec<char> = line.chars().collect();
         let folded: Vec<char> = once.text.chars().collect();
-        // One entry per folded char, plus the original's length.
-        prop_assert_eq!(once.origin.len(), folded.len() + 1);
-        prop_assert_eq!(*once.origin.last().unwrap() as usize, original.len());
-        prop_assert!(once.origin.windows(2).all(|w| w[0] < w[1]), "strictly increasing: {:?}", once.origin);
-        for (i, &o) in once.origin[..folded.len()].iter().enumerate() {
+        // Where each folded char, and the end, lie in the original.
+        let origin: Vec<u32> = (0..=folded.len()).map(|i| once.origin(i) as u32).collect();
+        prop_assert_eq!(*origin.last().unwrap() as usize, original.len());
+        prop_assert!(origin.windows(2).all(|w| w[0] < w[1]), "strictly increasing: {:?}", origin);
+        for (i, &o) in origin[..folded.len()].iter().enumerate() {
             let o = o as usize;
             prop_assert!(o < original.len());
             // Each folded char is the fold of the char its map points at.
             prop_assert_eq!(fold_char(original[o]), Some(folded[i]));
         }
         // The chars the map skips are exactly the ones folding drops.
-        let kept: std::collections::HashSet<u32> = once.origin.iter().copied().collect();
+        let kept: std::collections::HashSet<u32> = origin.iter().copied().collect();
         for (j, &c) in original.iter().enumerate() {
             prop_assert_eq!(kept.contains(&(j as u32)), fold_char(c).is_some(), "char {} {:?}", j, c);
         }
