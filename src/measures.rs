@@ -54,9 +54,10 @@ pub(crate) fn measure_parts(report: &Report, pack: &Pack, parts: &eval::Parts) -
         blocks
             .iter()
             .map(|&b| {
-                let t = &report.blocks[b].folded.text;
+                let block = &report.blocks[b];
+                let t = &block.folded.text;
                 let from = eval::text_from(report, parts, scope, b).min(t.len());
-                t[from..].chars().count()
+                block.chars() - t[..from].chars().count()
             })
             .sum()
     };

@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 pub struct Folded {
     /// The folded text that rules match against.
     pub text: String,
+    /// The chars in `text`, counted once: the measures and the section rules both need them.
+    chars: usize,
     /// The char index in the original of the first char of `text`.
     base: u32,
     /// Folding maps characters one to one, except those it drops (zero-width spaces and the
@@ -22,6 +24,11 @@ pub struct Folded {
 }
 
 impl Folded {
+    /// The number of chars in `text`.
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+
     /// The char index in the original of the `i`-th char of `text`; `i` may be the text's char
     /// count, for the end of the original.
     pub fn origin(&self, i: usize) -> usize {
@@ -36,6 +43,7 @@ impl Folded {
         let before = self.dropped.partition_point(|&k| k as usize <= skip);
         Folded {
             text: self.text[at..].to_string(),
+            chars: self.chars - skip,
             base: self.origin(skip) as u32,
             dropped: self.dropped[before..]
                 .iter()
@@ -105,6 +113,7 @@ pub fn fold(line: &str) -> Folded {
         i += c.len_utf8();
     }
     Folded {
+        chars: text.chars().count(),
         text,
         base: 0,
         dropped,
@@ -199,7 +208,7 @@ pub fn simplify(folded: &mut Folded) {
         return;
     };
     let converted = cc.convert(&folded.text);
-    if converted.chars().count() == folded.text.chars().count() {
+    if converted.chars().count() == folded.chars {
         folded.text = converted;
         return;
     }
@@ -337,6 +346,11 @@ mod tests {
                 let tail = f.tail(at);
                 assert_eq!(tail.text, f.text[at..], "{line:?} from {at}");
                 assert_eq!(tail.origins(), all[skip..], "{line:?} from {at}");
+                assert_eq!(
+                    tail.chars(),
+                    tail.text.chars().count(),
+                    "{line:?} from {at}"
+                );
             }
         }
     }
@@ -363,7 +377,7 @@ mod tests {
                 n += 1;
             }
             origin.push(n);
-            (text, origin)
+            (text.chars().count(), text, origin)
         };
         assert_same_as_before(
             &[
@@ -379,7 +393,7 @@ mod tests {
             |l| {
                 let f = fold(l);
                 let origin = f.origins();
-                (f.text, origin)
+                (f.chars(), f.text, origin)
             },
             by_char,
         );
@@ -437,6 +451,7 @@ mod tests {
             "县人民政府关于2022年度法治政府建设情况的报告。存在的问题和不足"
         );
         assert_eq!(f.text.chars().count(), n);
+        assert_eq!(f.chars(), n);
     }
 
     #[test]

@@ -350,7 +350,7 @@ impl Block {
 
     /// Characters of content in the block.
     pub fn chars(&self) -> usize {
-        self.folded.text.chars().count()
+        self.folded.chars()
     }
 
     /// Number of inline enumerated items (一是…, ①, (1)) in the block.
