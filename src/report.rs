@@ -263,7 +263,7 @@ fn count_inline_items(text: &str) -> usize {
     let ascii = memchr::memchr3_iter(b';', b':', b'!', bytes)
         .chain(memchr::memchr2_iter(b'?', b',', bytes))
         .map(|i| after(i + 1));
-    let stops = memchr::memmem::find_iter(bytes, "。".as_bytes()).map(|i| after(i + "。".len()));
+    let stops = FULL_STOP.find_iter(bytes).map(|i| after(i + "。".len()));
     after(0) + ascii.sum::<usize>() + stops.sum::<usize>()
 }
 
@@ -601,13 +601,21 @@ fn is_chrome(b: &Block) -> bool {
 /// each full stop (`。`, or `｡`, which folds to it) are decoded, the stops being found with
 /// `memmem`.
 fn may_hold_midline_heading(line: &str) -> bool {
-    let after_stop = |stop: &'static str| {
-        memchr::memmem::find_iter(line.as_bytes(), stop.as_bytes()).map(move |i| i + stop.len())
+    let after_stop = |stop: &'static memchr::memmem::Finder| {
+        stop.find_iter(line.as_bytes())
+            .map(move |i| i + stop.needle().len())
     };
-    after_stop("。")
-        .chain(after_stop("｡"))
+    after_stop(&FULL_STOP)
+        .chain(after_stop(&HALF_WIDTH_FULL_STOP))
         .any(|i| numeral_after_stop(&line[i..]))
 }
+
+/// Searchers for the full stops, built once: `memmem::find_iter` builds one for every call,
+/// which on lines and blocks of a few dozen bytes cost as much as the search.
+static FULL_STOP: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("。"));
+static HALF_WIDTH_FULL_STOP: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("｡"));
 
 /// Whether `rest`, the text after a full stop, opens (in its folded form) with spaces, an
 /// optional opening parenthesis and a Chinese numeral.
