@@ -1,7 +1,7 @@
 //! The JSON contract: `{"tool", "pack", "reports": [{"path", "meta", "results", "summary", "error"}], "summary"}`.
 //! Fields documented in README.md are stable; new fields may be added.
 
-use super::{Context, End, PackInfo, Renderer, Skipped, indented, indented_bytes};
+use super::{Context, End, PackInfo, Renderer, Skipped, indented, write_indented};
 use crate::Audited;
 use crate::eval::Finding;
 use crate::load::SourceFormat;
@@ -96,6 +96,8 @@ struct RuleRate<'a> {
 pub struct Json<'a> {
     out: &'a mut dyn Write,
     reports: usize,
+    /// Each report's JSON, before it is written: kept from one report to the next.
+    buf: Vec<u8>,
 }
 
 impl<'a> Json<'a> {
@@ -112,7 +114,11 @@ impl<'a> Json<'a> {
             indented(&tool, "  "),
             indented(&info, "  ")
         )?;
-        Ok(Json { out, reports: 0 })
+        Ok(Json {
+            out,
+            reports: 0,
+            buf: Vec::new(),
+        })
     }
 }
 
@@ -122,7 +128,9 @@ impl Renderer for Json<'_> {
         let sep = if self.reports == 0 { "\n" } else { ",\n" };
         self.reports += 1;
         write!(self.out, "{sep}    ")?;
-        self.out.write_all(&indented_bytes(&out, "    "))
+        self.buf.clear();
+        write_indented(&mut self.buf, &out, "    ");
+        self.out.write_all(&self.buf)
     }
 
     fn finish(self: Box<Self>, end: &End) -> io::Result<()> {

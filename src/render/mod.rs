@@ -251,26 +251,103 @@ pub fn render(format: Format, batch: &Batch) -> Result<Vec<u8>, String> {
 }
 
 /// Pretty JSON of `value`, its lines after the first indented by `indent`, so that it can be
-/// placed at that depth of the document (JSON strings hold no raw newline).
+/// placed at that depth of the document.
 pub(crate) fn indented(value: &impl Serialize, indent: &str) -> String {
-    String::from_utf8(indented_bytes(value, indent)).expect("JSON is UTF-8")
+    let mut out = Vec::new();
+    write_indented(&mut out, value, indent);
+    String::from_utf8(out).expect("JSON is UTF-8")
 }
 
-/// [`indented`] as bytes, for writing straight out: a report's JSON is written as it comes, and
-/// checking its UTF-8 again would be one more pass over it.
-pub(crate) fn indented_bytes(value: &impl Serialize, indent: &str) -> Vec<u8> {
-    let pretty = serde_json::to_vec_pretty(value).expect("results serialise");
-    // One pass over the bytes for the line breaks: `str::replace` built the replacement string
-    // and searched again from each match.
-    let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 8);
-    let mut from = 0;
-    for at in memchr::memchr_iter(b'\n', &pretty) {
-        out.extend_from_slice(&pretty[from..=at]);
-        out.extend_from_slice(indent.as_bytes());
-        from = at + 1;
+/// [`indented`], appended to `out` as bytes: a report's JSON is written as it comes, into a
+/// buffer kept from one report to the next, and checking its UTF-8 again would be one more
+/// pass over it.
+pub(crate) fn write_indented(out: &mut Vec<u8>, value: &impl Serialize, indent: &str) {
+    let formatter = PrettyUnder {
+        indent: indent.as_bytes(),
+        depth: 0,
+        has_value: false,
+    };
+    value
+        .serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+        .expect("results serialise");
+}
+
+/// `serde_json`'s pretty format (two spaces a level) with every line after the first opening
+/// with `indent`. Pretty-printing and then indenting each line was one more pass over every
+/// report's JSON and a second copy of it.
+struct PrettyUnder<'i> {
+    indent: &'i [u8],
+    depth: usize,
+    has_value: bool,
+}
+
+impl PrettyUnder<'_> {
+    fn new_line<W: ?Sized + Write>(&self, w: &mut W, after_value: bool) -> io::Result<()> {
+        const SPACES: &[u8; 32] = b"                                ";
+        w.write_all(if after_value { b",\n" } else { b"\n" })?;
+        w.write_all(self.indent)?;
+        let mut n = 2 * self.depth;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
     }
-    out.extend_from_slice(&pretty[from..]);
-    out
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(w, false)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for PrettyUnder<'_> {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Text written aside while the reports stream past, to be copied into the output after the
@@ -304,5 +381,38 @@ impl Spool {
         file.seek(io::SeekFrom::Start(0))?;
         io::copy(&mut file, out)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`indented`] as it was: `serde_json`'s pretty format, then `indent` after each line break.
+    fn pretty_then_indented(value: &serde_json::Value, indent: &str) -> String {
+        serde_json::to_string_pretty(value)
+            .expect("a value serialises")
+            .replace('\n', &format!("\n{indent}"))
+    }
+
+    #[test]
+    fn indenting_while_serialising_gives_what_indenting_the_pretty_json_gave() {
+        let mut deep = serde_json::json!({"leaf": [1, {"a": null}], "empty": {}});
+        for i in 0..20 {
+            deep = serde_json::json!({ format!("k{i}"): [deep, [], "x"] });
+        }
+        let values = [
+            serde_json::json!(null),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!("一行\n两行\t\"引号\""),
+            serde_json::json!({"a": [], "b": {}, "c": [[], [{}], {"d": [1, 2.5, "e"]}]}),
+            deep,
+        ];
+        for value in &values {
+            for indent in ["", "  ", "    ", "        "] {
+                assert_eq!(indented(value, indent), pretty_then_indented(value, indent));
+            }
+        }
     }
 }
