@@ -399,16 +399,23 @@ fn by_heading(
     allowed: &[usize],
 ) -> Option<Part> {
     let in_scope = |i: &usize| allowed.binary_search(i).is_ok();
-    let (mut best, _) = report
+    // The highest-ranked matching heading, the earliest of its rank: the candidates are tested
+    // in that order, so that the first match ends the search (a part is nearly always named at
+    // the top level, and the sub-headings below are then never tested).
+    let mut candidates: Vec<(u8, usize)> = report
         .headings()
         .filter(|(i, h)| {
             in_scope(i)
                 && s.levels
                     .as_ref()
                     .is_none_or(|l| l.contains(&report.level_of(h.rank)))
-                && heading_matches(report, pack, parts, me, *i)
         })
-        .min_by_key(|(i, h)| (h.rank, *i))?;
+        .map(|(i, h)| (h.rank, i))
+        .collect();
+    candidates.sort_unstable();
+    let (_, mut best) = candidates
+        .into_iter()
+        .find(|&(_, i)| heading_matches(report, pack, parts, me, i))?;
     // Under a heading that names another part too (三、存在的问题和下一步打算), this part is
     // the sub-heading that names it alone (（二）下一步打算) when there is one.
     let combined = |h: usize| {
@@ -1230,6 +1237,17 @@ mod tests {
             f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
             [1, 3]
         );
+    }
+
+    #[test]
+    fn the_highest_ranked_heading_names_a_part_then_the_earliest() {
+        let p = pack(&rule("s", "section", "headings = ['问题']"));
+        // A sub-heading that names it comes first; the top-level heading after it wins.
+        let text = "一、主要举措\n（一）查找问题\n正文。\n二、存在的问题\n队伍薄弱。\n三、问题清单\n整改。";
+        assert_eq!(verdict(&p, text, "s").evidence[0].line, 4);
+        let sub_only =
+            "一、主要举措\n（一）工作开展\n正文。\n（二）查找问题\n正文。\n（三）问题整改\n正文。";
+        assert_eq!(verdict(&p, sub_only, "s").evidence[0].line, 4);
     }
 
     #[test]
