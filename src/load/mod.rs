@@ -320,7 +320,7 @@ pub fn sniff(bytes: &[u8], path: Option<&Path>) -> SourceFormat {
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let head = &bytes[..bytes.len().min(1024)];
-    if head.windows(5).any(|w| w == b"%PDF-") {
+    if memchr::memmem::find(head, b"%PDF-").is_some() {
         return SourceFormat::Pdf;
     }
     if bytes.starts_with(b"PK\x03\x04") {
@@ -336,6 +336,11 @@ pub fn sniff(bytes: &[u8], path: Option<&Path>) -> SourceFormat {
         "pdf" => return SourceFormat::Pdf,
         "doc" => return SourceFormat::Doc,
         _ => {}
+    }
+    // Every tag below opens with `<`: a head without one is text (most files), and is not
+    // lowered and searched a window at a time.
+    if memchr::memchr(b'<', head).is_none() {
+        return SourceFormat::Text;
     }
     let lower: Vec<u8> = head
         .iter()
@@ -495,6 +500,15 @@ mod tests {
             SourceFormat::Markdown
         );
         assert_eq!(sniff("一、主要举措".as_bytes(), None), SourceFormat::Text);
+        assert_eq!(sniff("a < b，</".as_bytes(), None), SourceFormat::Text);
+        assert_eq!(sniff(b"\n<BODY>x</P>", None), SourceFormat::Html);
+        let utf16: Vec<u8> = "<html>一"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(sniff(&utf16, None), SourceFormat::Html);
+        let late = format!("{}%PDF-1.7", " ".repeat(1000));
+        assert_eq!(sniff(late.as_bytes(), None), SourceFormat::Pdf);
     }
 
     #[test]
