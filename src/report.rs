@@ -632,13 +632,13 @@ fn numeral_after_stop(rest: &str) -> bool {
 
 /// Cut a line where a heading starts after a sentence end, if its number follows the last one
 /// seen at its rank (so that a stray `。二、` inside a quotation does not start a part).
-fn split_line(line: &str, last_number: &mut [u32; 2]) -> Vec<String> {
+fn split_line<'l>(line: &'l str, last_number: &mut [u32; 2]) -> Vec<&'l str> {
     if !may_hold_midline_heading(line) {
         let line = line.trim();
         return if line.is_empty() {
             Vec::new()
         } else {
-            vec![line.to_string()]
+            vec![line]
         };
     }
     let folded = fold(line);
@@ -661,12 +661,12 @@ fn split_line(line: &str, last_number: &mut [u32; 2]) -> Vec<String> {
     let mut from = 0;
     for c in cuts {
         let b = byte_at(line, c);
-        out.push(line[from..b].to_string());
+        out.push(&line[from..b]);
         from = b;
     }
-    out.push(line[from..].to_string());
+    out.push(&line[from..]);
     out.into_iter()
-        .map(|s| s.trim().to_string())
+        .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect()
 }
@@ -717,7 +717,7 @@ impl Report {
         let mut markers = Vec::new();
         for (i, line) in normalize::lines(text).into_iter().enumerate() {
             for piece in split_line(line.trim(), &mut last_number) {
-                let mut b = Block::new(i + 1, &piece, simplify);
+                let mut b = Block::new(i + 1, piece, simplify);
                 let marker = heading_marker(&b.folded.text);
                 match marker {
                     Some((1, Some(n), _)) => last_number = [n, 0],

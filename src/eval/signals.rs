@@ -454,11 +454,10 @@ enum Reading {
 fn read_sentence(text: &str, stock: &[Regex]) -> Reading {
     let mut has_stock = false;
     let mut rest = std::borrow::Cow::Borrowed(text);
-    let builtin = [&*STOCK];
-    let stock: Vec<&Regex> = if stock.is_empty() {
-        builtin.to_vec()
+    let stock = if stock.is_empty() {
+        std::slice::from_ref(&*STOCK)
     } else {
-        stock.iter().collect()
+        stock
     };
     for re in stock {
         // `replace_all` borrows when nothing matches: no second search to ask first.
