@@ -898,6 +898,34 @@ static REPORTED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         r"([0-9０-９]{4}|[一二三四五六七八九〇零○]{4})\s*年度?[^。;]{0,30}(?:报告如下|汇报如下|报告如下:|总结如下)",
     )
 });
+/// What every [`REPORTED_YEAR`] match ends with.
+static ANNOUNCED: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("如下"));
+
+/// The year of the first [`REPORTED_YEAR`] match in a text (its first group), as that regex
+/// finds it in the whole text. No part of a match holds `。` or `;`, and every match ends with
+/// 如下: so only the stretches between those marks that hold a 如下 are searched. The regex opens
+/// with a class, so searched whole it ran its automaton over every byte of the opening paragraph.
+fn announced_year(text: &str) -> Option<Range<usize>> {
+    let mut searched = 0;
+    for at in ANNOUNCED.find_iter(text.as_bytes()) {
+        if at < searched {
+            continue;
+        }
+        let start = text[..at].rfind(['。', ';']).map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let end = text[at..].find(['。', ';']).map_or(text.len(), |i| at + i);
+        searched = end;
+        if let Some(g) = REPORTED_YEAR
+            .captures(&text[start..end])
+            .and_then(|c| c.get(1))
+        {
+            return Some(start + g.start()..start + g.end());
+        }
+    }
+    None
+}
 /// A plan's year where a plan states it: at the head of a heading or sentence (三、2024年工作安排;
 /// 2024年,我们将), not in passing (巩固2023年创建成果).
 static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
@@ -1005,15 +1033,14 @@ pub(super) fn year_consistency_verdict(
     let head: Vec<usize> = report.opening().into_iter().take(6).collect();
     if let Some((b, m, said)) = head.iter().find_map(|&b| {
         let text = &report.blocks[b].folded.text;
-        let c = REPORTED_YEAR.captures(text)?;
-        let g = c.get(1)?;
+        let g = announced_year(text)?;
         // A year in a cited document (《关于报送2022年度…的通知》) or a span is not the one reported on.
-        if SPAN_START.is_match(&text[g.end()..])
-            || !years_in(text).iter().any(|(_, r)| r.start == g.start())
+        if SPAN_START.is_match(&text[g.end..])
+            || !years_in(text).iter().any(|(_, r)| r.start == g.start)
         {
             return None;
         }
-        Some((b, g.range(), year_value(g.as_str())?))
+        Some((b, g.clone(), year_value(&text[g])?))
     }) {
         checked.push("the opening".into());
         if said == year {
@@ -1247,6 +1274,57 @@ pub(crate) fn warm() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_announced_year_is_the_first_group_of_the_regex_over_the_whole_text() {
+        let whole = |t: &str| {
+            REPORTED_YEAR
+                .captures(t)
+                .and_then(|c| c.get(1))
+                .map(|g| g.range())
+        };
+        // Random texts of the regex's pieces and of what cuts a match, with xorshift.
+        let pieces = [
+            "2023",
+            "二〇二三",
+            "年",
+            "度",
+            " ",
+            "工作",
+            "报告如下",
+            "汇报如下",
+            "总结如下",
+            "如下",
+            ":",
+            "。",
+            ";",
+            "现将",
+            "x",
+            "1",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut texts: Vec<String> = Vec::new();
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for k in 0..(state % 12) {
+                t.push_str(pieces[((state >> (4 * k + 8)) % pieces.len() as u64) as usize]);
+            }
+            texts.push(t);
+        }
+        texts.push(format!(
+            "{}。现将2023年度法治政府建设情况报告如下:",
+            "前文".repeat(40)
+        ));
+        texts.push(format!("2022年如下;2023年{}报告如下", "很".repeat(31)));
+        crate::normalize::assert_same_as_before(
+            &texts.iter().map(String::as_str).collect::<Vec<_>>(),
+            announced_year,
+            whole,
+        );
+    }
 
     #[test]
     fn every_cause_match_ends_with_one_of_the_cause_words() {
