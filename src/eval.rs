@@ -1055,8 +1055,15 @@ fn publication_verdict(report: &Report, parts: &Parts, p: &PublicationCheck) -> 
     }
     let blocks =
         scope_blocks(report, parts, &p.scope).unwrap_or_else(|_| report.content().collect());
+    let prefilter = PREFILTERS
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .then(|| p.prefilter())
+        .flatten();
     for &b in &blocks {
         let text = &report.blocks[b].folded.text;
+        if prefilter.is_some_and(|re| !re.is_match(text)) {
+            continue;
+        }
         if let Some(m) = p.statement.iter().find_map(|re| re.find(text)) {
             return (
                 Status::Pass,

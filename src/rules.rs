@@ -465,6 +465,21 @@ pub struct PublicationCheck {
     pub deadline: (u32, u32),
     pub statement: Vec<Regex>,
     pub scope: Scope,
+    /// One regex that matches wherever a statement could, compiled on first use (see
+    /// [`PublicationCheck::prefilter`]).
+    prefilter: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl PublicationCheck {
+    /// One regex that matches wherever any statement pattern could, as for a content rule
+    /// ([`ContentCheck::prefilter`]): a report without a publication date has every block of
+    /// its scope searched, and a block it does not match is passed over after one search
+    /// instead of one per pattern.
+    pub fn prefilter(&self) -> Option<&Regex> {
+        self.prefilter
+            .get_or_init(|| prefilter(self.statement.iter()))
+            .as_ref()
+    }
 }
 
 /// Places named as the unit's own that are not its own (see [`crate::gazetteer`]).
@@ -1343,6 +1358,7 @@ impl RuleCx<'_> {
                     deadline,
                     statement: self.patterns(&r.statement),
                     scope: self.scope(Scope::Whole),
+                    prefilter: Default::default(),
                 })
             }
             "order" => {
