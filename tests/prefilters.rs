@@ -1,7 +1,7 @@
-//! The prefilters, gates and block tests of the content and publication rules only pass over text where a
-//! pattern cannot match, so an audit says the same with them and without them: verdicts,
-//! messages and evidence. (`eval::use_prefilters` is a process-wide switch; this file is a test
-//! binary of its own, so switching it here touches no other test.)
+//! The prefilters, gates and block tests of the content and publication rules only pass over
+//! text where a pattern cannot match, so an audit says the same with them and without them:
+//! verdicts, messages and evidence. (`eval::use_prefilters` is a process-wide switch; this file
+//! is a test binary of its own, so switching it here touches no other test.)
 
 use auditor::eval;
 use auditor::report::Report;
