@@ -1459,8 +1459,9 @@ fn prefilter<'a>(patterns: impl Iterator<Item = &'a Regex>) -> Option<Regex> {
     RegexBuilder::new(&pattern).size_limit(1 << 23).build().ok()
 }
 
-/// A pattern's HIR with every look-around assertion removed and capture groups dropped (they
-/// mean nothing in a yes/no test, and their indices would clash across patterns); with
+/// A pattern's HIR with every look-around assertion removed, capture groups dropped (they
+/// mean nothing in a yes/no test, and their indices would clash across patterns) and bounded
+/// repetitions left open above (`{0,40}` → `*`, cheaper to compile and to run); with
 /// `strip_context`, also without the elements at either end of each concatenation that only
 /// say what may stand around the match: a wide class (`[^副]`, `\s`, `\d`), an optional part
 /// (`[^。]{0,12}`). Each removal can only add places where the result matches, so text the
@@ -1472,6 +1473,12 @@ fn without_looks(h: &Hir, strip_context: bool) -> Hir {
         HirKind::Repetition(r) => {
             let mut r = r.clone();
             r.sub = Box::new(go(&r.sub));
+            // A bounded gap (`[^。]{0,40}`) compiles to a copy of its class for each repetition,
+            // and its lazy DFA tracks every offset in the gap; unbounded it is one loop, and a
+            // filter may match more than the pattern.
+            if r.max.is_some_and(|max| max > r.min) {
+                r.max = None;
+            }
             Hir::repetition(r)
         }
         HirKind::Capture(c) => go(&c.sub),
@@ -2038,5 +2045,17 @@ mod tests {
         // A pattern that starts from literals, or whose gate would not, has none.
         assert!(gate(&Regex::new("第一责任人|述法").unwrap()).is_none());
         assert!(gate(&Regex::new(r"\d+").unwrap()).is_none());
+    }
+
+    #[test]
+    fn a_prefilter_leaves_bounded_gaps_open_and_keeps_exact_counts() {
+        let statement = Regex::new("报告[^。]{0,3}公开|[0-9]{4}年").unwrap();
+        let p = prefilter(std::iter::once(&statement)).expect("a prefilter");
+        // The gap is open above: the prefilter passes what the pattern would not ...
+        assert!(p.is_match("报告一二三四五公开"));
+        assert!(!statement.is_match("报告一二三四五公开"));
+        // ... but not across what the gap's class leaves out, nor a shorter exact count.
+        assert!(!p.is_match("报告。公开"));
+        assert!(!p.is_match("202年"));
     }
 }
