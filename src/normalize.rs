@@ -75,28 +75,35 @@ pub fn fold_char(c: char) -> Option<char> {
     })
 }
 
+/// Where a run that starts at byte `from` of valid UTF-8 ends: a run of CJK ideographs (lead
+/// bytes E4–E9, U+4000–U+9FFF) and ASCII bytes for which `stop` is false. Most of a report is
+/// such runs, and what folds or collapses text keeps them as they are: they are copied whole,
+/// without decoding each character.
+pub(crate) fn plain_run_end(bytes: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            0xE4..=0xE9 => i += 3,
+            _ if b.is_ascii() && !stop(b) => i += 1,
+            _ => break,
+        }
+    }
+    i
+}
+
 /// Fold a whole line (no line breaks inside).
 pub fn fold(line: &str) -> Folded {
     let bytes = line.as_bytes();
     let mut text = String::with_capacity(line.len());
     let mut dropped = Vec::new();
-    // Chars of `text` so far: counted only while runs are copied when a char is dropped.
+    // The chars of `text[..counted]`, counted only when a char is dropped.
     let mut kept = 0u32;
     let mut counted = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Most of a report is CJK ideographs (lead bytes E4–E9, U+4000–U+9FFF) and ASCII other
-        // than a tab: they fold to themselves, so a run of them is copied as it is, without
-        // decoding each character.
+        // Ideographs and ASCII other than a tab fold to themselves.
         let start = i;
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                0xE4..=0xE9 => i += 3,
-                b'\t' => break,
-                _ if b.is_ascii() => i += 1,
-                _ => break,
-            }
-        }
+        i = plain_run_end(bytes, i, |b| b == b'\t');
         if i > start {
             text.push_str(&line[start..i]);
             continue;

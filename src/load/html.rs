@@ -1003,18 +1003,12 @@ fn collapse(s: &str) -> String {
     let mut prev: Option<char> = None;
     let mut i = 0;
     while i < bytes.len() {
-        // A run of CJK ideographs (lead bytes E4–E9) and ASCII other than whitespace is kept as
-        // it is: it is copied whole instead of a character at a time, and only its first and
-        // last characters are decoded.
+        // A run of ideographs and ASCII other than whitespace is kept as it is: only its first
+        // and last characters are decoded.
         let start = i;
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                0xE4..=0xE9 => i += 3,
-                b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => break,
-                _ if b.is_ascii() => i += 1,
-                _ => break,
-            }
-        }
+        i = crate::normalize::plain_run_end(bytes, i, |b| {
+            matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+        });
         let (c, len) = if i > start {
             (s[start..].chars().next(), i - start)
         } else {
