@@ -1009,8 +1009,8 @@ fn collapse(s: &str) -> String {
         i = crate::normalize::plain_run_end(bytes, i, |b| {
             matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
         });
-        let (c, len) = if i > start {
-            (s[start..].chars().next(), i - start)
+        let c = if i > start {
+            s[start..].chars().next().expect("a run holds a character")
         } else {
             let c = s[i..].chars().next().expect("a character starts here");
             i += c.len_utf8();
@@ -1021,22 +1021,24 @@ fn collapse(s: &str) -> String {
                 }
                 continue;
             }
-            (Some(c), c.len_utf8())
+            c
         };
-        let c = c.expect("a run holds a character");
-        if pending
-            && let Some(p) = prev
-            && !(newline && is_wide(p) && is_wide(c))
-        {
+        if pending && keeps_space(prev, c, newline) {
             out.push(' ');
         }
         pending = false;
         newline = false;
-        let run = &s[i - len..i];
+        let run = &s[start..i];
         out.push_str(run);
         prev = run.chars().next_back();
     }
     out
+}
+
+/// Whether whitespace collapsed between `prev` and `c` leaves a space: not at the start of the
+/// text, and not for a line break between two wide characters (a browser joins them).
+fn keeps_space(prev: Option<char>, c: char, newline: bool) -> bool {
+    prev.is_some_and(|p| !(newline && is_wide(p) && is_wide(c)))
 }
 
 /// Runs of empty lines become one, and none lead or trail.
@@ -1338,10 +1340,7 @@ mod tests {
                 }
                 continue;
             }
-            if pending
-                && let Some(p) = prev
-                && !(newline && is_wide(p) && is_wide(c))
-            {
+            if pending && keeps_space(prev, c, newline) {
                 out.push(' ');
             }
             pending = false;
