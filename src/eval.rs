@@ -10,14 +10,19 @@ use crate::rules::{
 use regex::Regex;
 use serde::Serialize;
 
-/// Whether content rules pass over blocks with their prefilter ([`ContentCheck::prefilter`]). The
-/// verdicts are the same either way; the prefilter saves a fifth of a batch's time but costs a
-/// few milliseconds to compile, more than it saves on a handful of reports.
+/// Whether content and publication rules pass over blocks with their prefilter
+/// ([`ContentCheck::prefilter`], [`PublicationCheck::prefilter`]). The verdicts are the same
+/// either way; the prefilters save a fifth of a batch's time but cost a few milliseconds to
+/// compile, more than they save on a handful of reports.
 static PREFILTERS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 
-/// Turn the content prefilters on (the default) or off: off for runs of a few reports.
+/// Turn the prefilters on (the default) or off: off for runs of a few reports.
 pub fn use_prefilters(on: bool) {
     PREFILTERS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn prefilters_on() -> bool {
+    PREFILTERS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 pub(crate) mod signals;
@@ -667,7 +672,7 @@ fn unit_match(c: &ContentCheck, text: &str, live: &[bool]) -> Option<(u8, std::o
 /// Which patterns of a content check (numbered as [`ContentCheck::gates`]) may match in a text:
 /// all of them unless the prefilters are on, else those whose gate matches or that have none.
 fn live_patterns(c: &ContentCheck, text: &str) -> Vec<bool> {
-    if !PREFILTERS.load(std::sync::atomic::Ordering::Relaxed) {
+    if !prefilters_on() {
         return Vec::new();
     }
     c.gates()
@@ -680,7 +685,7 @@ fn live_patterns(c: &ContentCheck, text: &str) -> Vec<bool> {
 /// `None` when no unit of the block can satisfy the check: no `any` pattern and no whole
 /// `together` group can match there. With the prefilters off, every block is searched.
 fn block_live(c: &ContentCheck, text: &str) -> Option<Vec<bool>> {
-    if !PREFILTERS.load(std::sync::atomic::Ordering::Relaxed) {
+    if !prefilters_on() {
         return Some(Vec::new());
     }
     if c.together.is_empty() {
@@ -1055,10 +1060,7 @@ fn publication_verdict(report: &Report, parts: &Parts, p: &PublicationCheck) -> 
     }
     let blocks =
         scope_blocks(report, parts, &p.scope).unwrap_or_else(|_| report.content().collect());
-    let prefilter = PREFILTERS
-        .load(std::sync::atomic::Ordering::Relaxed)
-        .then(|| p.prefilter())
-        .flatten();
+    let prefilter = prefilters_on().then(|| p.prefilter()).flatten();
     for &b in &blocks {
         let text = &report.blocks[b].folded.text;
         if prefilter.is_some_and(|re| !re.is_match(text)) {

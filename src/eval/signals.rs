@@ -898,12 +898,12 @@ static REPORTED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         r"([0-9０-９]{4}|[一二三四五六七八九〇零○]{4})\s*年度?[^。;]{0,30}(?:报告如下|汇报如下|报告如下:|总结如下)",
     )
 });
-/// What every [`REPORTED_YEAR`] match ends with.
+/// What every [`REPORTED_YEAR`] match holds, at or near its end.
 static ANNOUNCED: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("如下"));
 
 /// The year of the first [`REPORTED_YEAR`] match in a text (its first group), as that regex
-/// finds it in the whole text. No part of a match holds `。` or `;`, and every match ends with
+/// finds it in the whole text. No part of a match holds `。` or `;`, and every match holds
 /// 如下: so only the stretches between those marks that hold a 如下 are searched. The regex opens
 /// with a class, so searched whole it ran its automaton over every byte of the opening paragraph.
 fn announced_year(text: &str) -> Option<Range<usize>> {
