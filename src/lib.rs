@@ -442,8 +442,8 @@ fn chunk_size(inputs: usize, threads: usize) -> usize {
 
 /// Audit inputs on `threads` worker threads (0: one per core) and hand each result to `each`
 /// on the calling thread, in input order whatever the number of threads, as soon as it and
-/// every earlier one are done. Each worker audits a chunk of up to [`CHUNK`] inputs at a time
-/// ([`audit_inputs`]). At most [`WINDOW`] results (and a chunk a worker) wait in memory at any
+/// every earlier one are done. Each worker audits a chunk of up to `CHUNK` inputs at a time
+/// ([`audit_inputs`]). At most `WINDOW` results (and a chunk a worker) wait in memory at any
 /// time, so a batch of any size runs in bounded memory. `progress` is called once per input,
 /// when its chunk is done. An error from `each` (the output cannot be written) stops the
 /// workers and is returned.

@@ -398,7 +398,7 @@ impl ContentCheck {
 
     /// For each pattern, `any` first and then each `together` group's in order: a regex that
     /// matches wherever the pattern could, when the pattern's own search has no literal to start
-    /// from and the gate has one (see [`gate`]). A block the gate does not match is not searched
+    /// from and the gate has one (see `gate`). A block the gate does not match is not searched
     /// sentence by sentence for that pattern. Built on first use, like the prefilter.
     pub fn gates(&self) -> &[Option<Regex>] {
         self.gates.get_or_init(|| {

@@ -13,7 +13,7 @@
 //! - an unreadable report → a suite with one testcase named `read` holding `<error>`.
 //!
 //! Files the walk skipped are not reports and have no testcase. All text is escaped by hand
-//! ([`escape`]): no CDATA, so `]]>` or `<script>` in a report stays inert, and characters XML 1.0
+//! (`escape`): no CDATA, so `]]>` or `<script>` in a report stays inert, and characters XML 1.0
 //! cannot carry (most C0 controls) become U+FFFD.
 
 use super::csv::evidence_text;
