@@ -119,10 +119,12 @@ fn re(pattern: &str) -> Regex {
 /// A top-level or second-level heading that starts after a sentence end inside a line.
 static MIDLINE_HEADING: LazyLock<Regex> =
     LazyLock::new(|| re(r"。\s*(\(?)([一二三四五六七八九十]{1,3})(?:、|\))"));
-/// What ends a sentence in folded text (matched as these in [`Block::sentences`]).
+/// What ends a sentence in folded text: `。` `!` `?` `;` `…`. The functions below find these
+/// marks on their bytes; the tests hold them to this list.
+#[cfg(test)]
 static SENTENCE_END: &[char] = &['。', '!', '?', ';', '…'];
 
-/// Where each [`SENTENCE_END`] mark of a folded text ends, in order. Found with `memchr` on the
+/// Where each sentence mark of a folded text ends, in order. Found with `memchr` on the
 /// marks' bytes (the ASCII marks, and the lead bytes of `。` E3 80 82 and `…` E2 80 A6) rather
 /// than by decoding every character: sentences are split in every block of every report.
 fn sentence_mark_ends(t: &str) -> Vec<usize> {
@@ -142,6 +144,45 @@ fn sentence_mark_ends(t: &str) -> Vec<usize> {
     }
     ends
 }
+/// Where the last sentence mark of `t[..at]` ends, or 0: the start of the sentence that
+/// holds byte `at`. Found on bytes like [`sentence_mark_ends`]: the three-byte marks by their
+/// last bytes (82 of `。`, A6 of `…`), checked backwards.
+fn mark_end_before(t: &str, at: usize) -> usize {
+    let b = &t.as_bytes()[..at];
+    let ascii = memchr::memrchr3(b'!', b'?', b';', b).map_or(0, |i| i + 1);
+    let wide = memchr::memrchr2_iter(0x82, 0xA6, b)
+        .find(|&i| {
+            i >= 2
+                && matches!(
+                    (&b[i - 2..i], b[i]),
+                    ([0xE3, 0x80], 0x82) | ([0xE2, 0x80], 0xA6)
+                )
+        })
+        .map_or(0, |i| i + 1);
+    ascii.max(wide)
+}
+
+/// Where the first sentence mark that starts at or after byte `at` ends, or `t.len()`:
+/// the end of the sentence that holds byte `at`.
+fn mark_end_after(t: &str, at: usize) -> usize {
+    let b = t.as_bytes();
+    let ascii = memchr::memchr3(b'!', b'?', b';', &b[at..]).map(|i| at + i);
+    let wide = memchr::memchr2_iter(0xE2, 0xE3, &b[at..])
+        .map(|i| at + i)
+        .find(|&i| {
+            matches!(
+                (b[i], b.get(i + 1..i + 3)),
+                (0xE3, Some([0x80, 0x82])) | (0xE2, Some([0x80, 0xA6]))
+            )
+        });
+    match (ascii, wide) {
+        (Some(a), Some(w)) if a < w => a + 1,
+        (_, Some(w)) => w + 3,
+        (Some(a), None) => a + 1,
+        (None, None) => t.len(),
+    }
+}
+
 /// Characters a line may end with when its sentence is complete; a page number glued to the
 /// next line follows a line that ends otherwise.
 static LINE_CLOSERS: &[char] = &[
@@ -388,31 +429,39 @@ impl Block {
 
     /// The original text behind a byte range of the folded text.
     pub fn original(&self, folded: Range<usize>) -> &str {
+        let [original] = self.originals(folded.start, [folded.end.max(folded.start)]);
+        original
+    }
+
+    /// The original text behind folded ranges that start at one byte, `start..end` for each
+    /// end (none before `start`). The block is counted from its beginning once, to `start`, and
+    /// only from there to each end: quoting a sentence late in a long paragraph counted the
+    /// whole paragraph up to it six times.
+    fn originals<const N: usize>(&self, start: usize, ends: [usize; N]) -> [&str; N] {
         let f = &self.folded;
-        let a = f.origin(char_at(&f.text, folded.start));
-        let b = f.origin(char_at(&f.text, folded.end));
-        let start = byte_at(&self.text, a);
-        &self.text[start..start + byte_at(&self.text[start..], b.saturating_sub(a))]
+        let chars = char_at(&f.text, start);
+        let a = f.origin(chars);
+        let rest = &self.text[byte_at(&self.text, a)..];
+        ends.map(|end| {
+            let b = f.origin(chars + f.text[start..end].chars().count());
+            &rest[..byte_at(rest, b - a)]
+        })
     }
 
     /// A short quote of the original around a match (a byte range of the folded text): the
     /// sentence holding it, cut to `max` characters around the match.
     pub fn quote(&self, m: Range<usize>, max: usize) -> String {
         let t = &self.folded.text;
-        let start = t[..m.start]
-            .rfind(SENTENCE_END)
-            .map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
-        let end = t[m.end..].find(SENTENCE_END).map_or(t.len(), |i| {
-            let e = m.end + i;
-            e + t[e..].chars().next().map_or(0, char::len_utf8)
-        });
-        let sentence = self.original(start..end).trim();
+        let start = mark_end_before(t, m.start);
+        let end = mark_end_after(t, m.end);
+        let [sentence, before] = self.originals(start, [end, m.start]);
+        let sentence = sentence.trim();
         let n = sentence.chars().count();
         if n <= max {
             return sentence.to_string();
         }
         // Window around the match, in original chars.
-        let before = self.original(start..m.start).trim_start().chars().count();
+        let before = before.trim_start().chars().count();
         let from = before.saturating_sub(max / 4);
         let mut q: String = sentence.chars().skip(from).take(max).collect();
         if from > 0 {
@@ -1590,6 +1639,31 @@ mod tests {
             "a。",
         ] {
             assert_eq!(sentence_mark_ends(t), by_chars(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_quote_finds_its_sentence_on_bytes_as_on_characters() {
+        let before = |t: &str, at: usize| {
+            t[..at]
+                .rfind(SENTENCE_END)
+                .map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8))
+        };
+        let after = |t: &str, at: usize| {
+            t[at..].find(SENTENCE_END).map_or(t.len(), |i| {
+                let e = at + i;
+                e + t[e..].chars().next().map_or(0, char::len_utf8)
+            })
+        };
+        // The marks, and characters that share their bytes: ℂ and ┦ end in 82 and A6, and
+        // 、〃—‥‧ open with E3 80 or E2 80.
+        let mut texts = strings_over("。…!?;a法、〃—‥‧ℂ┦", 3, 5_000);
+        texts.extend(sample_lines().into_iter().map(|l| fold(&l).text));
+        for t in &texts {
+            for at in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+                assert_eq!(mark_end_before(t, at), before(t, at), "{t:?} before {at}");
+                assert_eq!(mark_end_after(t, at), after(t, at), "{t:?} after {at}");
+            }
         }
     }
 
