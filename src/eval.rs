@@ -770,17 +770,31 @@ fn content_matches(
             }
         }
         Within::Scope => {
-            let hit = |re: &Regex| {
+            // Pattern `k`'s first match in the scope. A block its gate does not match holds
+            // none: a pattern without a literal start is not run over it.
+            let gates = if prefilters_on() { c.gates() } else { &[] };
+            let hit = |k: usize, re: &Regex| {
+                let gate = gates.get(k).and_then(Option::as_ref);
                 blocks.iter().find_map(|&b| {
-                    re.find_at(&report.blocks[b].folded.text, from(b))
-                        .map(|m| (b, m.range()))
+                    let text = &report.blocks[b].folded.text;
+                    let from = from(b);
+                    if gate.is_some_and(|g| !g.is_match(&text[from.min(text.len())..])) {
+                        return None;
+                    }
+                    re.find_at(text, from).map(|m| (b, m.range()))
                 })
             };
-            let any = c.any.iter().filter_map(hit).next().map(|h| vec![h]);
+            let any = (c.any.iter().enumerate())
+                .find_map(|(k, re)| hit(k, re))
+                .map(|h| vec![h]);
             let group = || {
-                c.together
-                    .iter()
-                    .find_map(|g| g.iter().map(hit).collect::<Option<Vec<_>>>())
+                let mut first = c.any.len();
+                c.together.iter().find_map(|g| {
+                    let at = first;
+                    first += g.len();
+                    let hits = g.iter().enumerate().map(|(j, re)| hit(at + j, re));
+                    hits.collect::<Option<Vec<_>>>()
+                })
             };
             if let Some(hits) = any.or_else(group) {
                 ranked = hits
