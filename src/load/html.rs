@@ -998,8 +998,7 @@ fn collapse_cells(s: &str) -> String {
 fn collapse(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut pending = false;
-    let mut newline = false;
+    let mut gap = Gap::default();
     let mut prev: Option<char> = None;
     let mut i = 0;
     while i < bytes.len() {
@@ -1014,20 +1013,14 @@ fn collapse(s: &str) -> String {
         } else {
             let c = s[i..].chars().next().expect("a character starts here");
             i += c.len_utf8();
-            if c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}') {
-                if c.is_whitespace() {
-                    pending = true;
-                    newline |= c == '\n' || c == '\r';
-                }
+            if gap.absorbs(c) {
                 continue;
             }
             c
         };
-        if pending && keeps_space(prev, c, newline) {
+        if gap.space_before(prev, c) {
             out.push(' ');
         }
-        pending = false;
-        newline = false;
         let run = &s[start..i];
         out.push_str(run);
         prev = run.chars().next_back();
@@ -1035,10 +1028,36 @@ fn collapse(s: &str) -> String {
     out
 }
 
-/// Whether whitespace collapsed between `prev` and `c` leaves a space: not at the start of the
-/// text, and not for a line break between two wide characters (a browser joins them).
-fn keeps_space(prev: Option<char>, c: char, newline: bool) -> bool {
-    prev.is_some_and(|p| !(newline && is_wide(p) && is_wide(c)))
+/// What `collapse` has passed over since the last character it kept.
+#[derive(Default)]
+struct Gap {
+    /// Whitespace, to become one space.
+    pending: bool,
+    /// A line break among it.
+    newline: bool,
+}
+
+impl Gap {
+    /// Whether `c` is left out (whitespace, zero-width space, BOM), noting whitespace.
+    fn absorbs(&mut self, c: char) -> bool {
+        if c.is_whitespace() {
+            self.pending = true;
+            self.newline |= c == '\n' || c == '\r';
+            true
+        } else {
+            matches!(c, '\u{200B}' | '\u{FEFF}')
+        }
+    }
+
+    /// Whether the gap before `c`, after `prev`, leaves a space, and a new gap begins: not at the
+    /// start of the text, and not for a line break between two wide characters (a browser
+    /// joins them).
+    fn space_before(&mut self, prev: Option<char>, c: char) -> bool {
+        let space =
+            self.pending && prev.is_some_and(|p| !(self.newline && is_wide(p) && is_wide(c)));
+        *self = Gap::default();
+        space
+    }
 }
 
 /// Runs of empty lines become one, and none lead or trail.
@@ -1326,25 +1345,18 @@ mod html_gen;
 mod tests {
     use super::*;
 
-    /// [`collapse`] as it was, a character at a time.
+    /// [`collapse`] a character at a time, as it was before runs were copied whole.
     fn collapse_by_char(s: &str) -> String {
         let mut out = String::with_capacity(s.len());
-        let mut pending = false;
-        let mut newline = false;
+        let mut gap = Gap::default();
         let mut prev: Option<char> = None;
         for c in s.chars() {
-            if c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}') {
-                if c.is_whitespace() {
-                    pending = true;
-                    newline |= c == '\n' || c == '\r';
-                }
+            if gap.absorbs(c) {
                 continue;
             }
-            if pending && keeps_space(prev, c, newline) {
+            if gap.space_before(prev, c) {
                 out.push(' ');
             }
-            pending = false;
-            newline = false;
             out.push(c);
             prev = Some(c);
         }
