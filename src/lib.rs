@@ -282,7 +282,7 @@ fn audit_input_inner(input: &load::Input, packs: &PackSet, options: &load::Optio
 /// Read and audit several inputs: the same results as [`audit_input`] on each, for less work,
 /// the rules being evaluated on all of them rule by rule ([`eval::audit_and_measure`]). A bug
 /// that panics while auditing them has them audited again one at a time, so that the error is
-/// charged to the report that caused it (its message is then printed twice).
+/// charged to the report that caused it; its message is printed once, by that second run.
 pub fn audit_inputs(
     inputs: &[load::Input],
     packs: &PackSet,
@@ -293,12 +293,46 @@ pub fn audit_inputs(
     }
     let run =
         std::panic::AssertUnwindSafe(|| audit_together(inputs, packs, options, GROUP_TEXT_BYTES));
-    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+    std::panic::catch_unwind(|| quiet_panics(run)).unwrap_or_else(|_| {
         inputs
             .iter()
             .map(|input| audit_input(input, packs, options))
             .collect()
     })
+}
+
+thread_local! {
+    /// Set while a panic on this thread will be met again and reported by a second run.
+    static PANICS_QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The panics the hook let through on this thread, for the tests.
+    #[cfg(test)]
+    static PANICS_REPORTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Run `f` with the panic hook silent on this thread: a panic unwinds as usual, but its message
+/// is not printed. The hook in place before (the standard one, or the embedding program's) is
+/// kept for every other panic.
+fn quiet_panics<R>(f: impl FnOnce() -> R) -> R {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PANICS_QUIET.with(std::cell::Cell::get) {
+                #[cfg(test)]
+                PANICS_REPORTED.with(|n| n.set(n.get() + 1));
+                previous(info);
+            }
+        }));
+    });
+    // Restored however `f` ends, unwinding included.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PANICS_QUIET.with(|q| q.set(self.0));
+        }
+    }
+    let _restore = Restore(PANICS_QUIET.with(|q| q.replace(true)));
+    f()
 }
 
 /// The most text a worker reads ahead before it audits what it has read: a chunk of large files
@@ -745,7 +779,11 @@ mod tests {
         inputs.insert(at, load::Input::File("panics-here.txt".into()));
         let packs = packs();
         let options = load::Options::default();
+        let reported = PANICS_REPORTED.with(std::cell::Cell::get);
         let together = audit_inputs(&inputs, &packs, &options);
+        // Once, by the report's second run alone: the chunk's run is silent.
+        assert_eq!(PANICS_REPORTED.with(std::cell::Cell::get), reported + 1);
+        assert!(!PANICS_QUIET.with(std::cell::Cell::get));
         assert_eq!(together.len(), inputs.len());
         for (k, (a, input)) in together.iter().zip(&inputs).enumerate() {
             if k == at {
