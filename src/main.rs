@@ -305,9 +305,10 @@ fn run(cli: AuditArgs) -> Result<u8> {
     };
 
     // Reports stream from the workers through the renderer into the output as they are done,
-    // in input order: only the summary's small rows stay in memory.
+    // in input order: only the summary stays in memory, with a small row per report for the
+    // formats that show one, else its counts alone.
     let mut output = Output::open(cli.output.as_deref())?;
-    let mut summary = Summary::new(pack);
+    let mut summary = Summary::for_format(pack, format);
     let mut applier = auditor::waivers::Applier::new(&waivers, auditor::waivers::today());
     let rendered: std::io::Result<Vec<auditor::waivers::Stale>> = (|| {
         let mut renderer = render::renderer(format, ctx, &mut output)?;

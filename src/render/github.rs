@@ -155,7 +155,7 @@ impl Renderer for Github<'_> {
         }
         let [errors, warnings, infos] = self.counts;
         let pack = self.ctx.pack;
-        let n = summary.reports.len();
+        let n = summary.report_count();
         writeln!(
             out,
             "auditor {}: {n} report{} audited with pack {} {} (hash {}): {} with error gaps; {errors} error, {warnings} warning, {infos} info gaps; {} unreadable; {} skipped",

@@ -190,7 +190,7 @@ impl Renderer for Html<'_> {
             env!("CARGO_PKG_NAME"),
             env!("CARGO_PKG_VERSION"),
             escape(&pack.name),
-            plural(summary.reports.len(), "report", "reports"),
+            plural(summary.report_count(), "report", "reports"),
         );
         header(&mut out, ctx, end);
         let _ = writeln!(out, "<main>");
@@ -225,7 +225,7 @@ fn header(out: &mut String, ctx: Context, end: &End) {
          <strong>{unreadable}</strong> unreadable, <strong>{}</strong> skipped</p>\n</header>",
         escape(&ctx.pack.meta.name),
         escape(&provenance(ctx.pack)),
-        plural(summary.reports.len(), "report", "reports"),
+        plural(summary.report_count(), "report", "reports"),
         escape(&ctx.pack.meta.id),
         escape(&ctx.pack.meta.version),
         end.skipped.len(),

@@ -136,7 +136,7 @@ impl Renderer for Json<'_> {
     fn finish(self: Box<Self>, end: &End) -> io::Result<()> {
         let summary = end.summary;
         let batch = BatchSummary {
-            reports: summary.reports.len(),
+            reports: summary.report_count(),
             unreadable: summary.unreadable(),
             with_error_gaps: summary.with_error_gaps(),
             skipped: end.skipped,

@@ -110,7 +110,7 @@ fn summary_view(out: &mut String, ctx: Context, end: &End) {
     let _ = writeln!(
         out,
         "{} audited with pack {} {}: **{failing} with error gaps**, {unreadable} unreadable, {} skipped.\n",
-        plural(summary.reports.len(), "report", "reports"),
+        plural(summary.report_count(), "report", "reports"),
         escape(&ctx.pack.meta.id),
         escape(&ctx.pack.meta.version),
         end.skipped.len()

@@ -46,6 +46,15 @@ impl Format {
     pub fn is_binary(self) -> bool {
         self == Format::Xlsx
     }
+
+    /// Whether the format's end shows a row per report (the matrix, the worst reports, the
+    /// inputs' hashes), which the summary must then keep ([`summary::Summary::without_rows`]).
+    pub fn shows_report_rows(self) -> bool {
+        match self {
+            Format::Table | Format::Markdown | Format::Html | Format::Github => true,
+            Format::Json | Format::Csv | Format::Xlsx | Format::Sarif | Format::Junit => false,
+        }
+    }
 }
 
 /// A file the walk passed over, and why (never silently).
@@ -227,15 +236,27 @@ pub struct Batch<'a> {
 
 /// Render a batch in memory: the bytes to write. The same renderers as the streaming path.
 pub fn render(format: Format, batch: &Batch) -> Result<Vec<u8>, String> {
+    let mut summary = summary::Summary::for_format(batch.pack, format);
+    for a in batch.audited {
+        summary.add(a);
+    }
+    render_with(format, batch, &summary)
+}
+
+/// [`render`] with the batch's summary given.
+fn render_with(
+    format: Format,
+    batch: &Batch,
+    summary: &summary::Summary,
+) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     let ctx = Context {
         pack: batch.pack,
         summary_only: batch.summary_only,
         color: batch.color,
     };
-    let summary = summary::summarize(batch.pack, batch.audited);
     let end = End {
-        summary: &summary,
+        summary,
         skipped: batch.skipped,
         stale_waivers: batch.stale_waivers,
     };
@@ -387,12 +408,94 @@ impl Spool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::FailOn;
+    use crate::rules::{Severity, Status};
+    use clap::ValueEnum;
 
     /// [`indented`] as it was: `serde_json`'s pretty format, then `indent` after each line break.
     fn pretty_then_indented(value: &serde_json::Value, indent: &str) -> String {
         serde_json::to_string_pretty(value)
             .expect("a value serialises")
             .replace('\n', &format!("\n{indent}"))
+    }
+
+    /// The samples audited, an unreadable input, and a sample whose gaps are all warnings.
+    fn audited_samples(pack: &Pack) -> Vec<crate::Audited> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut files: Vec<_> = std::fs::read_dir(root)
+            .expect("the samples")
+            .map(|e| e.expect("a directory entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        let mut inputs: Vec<crate::load::Input> =
+            files.into_iter().map(crate::load::Input::File).collect();
+        inputs.push(crate::load::Input::Broken(
+            "gone.txt".into(),
+            "no such file".into(),
+        ));
+        let packs = crate::PackSet::one(pack.clone());
+        let options = crate::load::Options::default();
+        let mut audited = crate::audit_all(&inputs, &packs, &options, 1, &|| {});
+        let mut warned = audited[0].clone();
+        warned.path = "warnings-only.txt".into();
+        for f in &mut warned.findings {
+            f.severity = Severity::Warning;
+            f.status = Status::Gap;
+        }
+        audited.push(warned);
+        audited
+    }
+
+    #[test]
+    fn a_summary_without_rows_counts_and_renders_as_one_with_them() {
+        let pack = Pack::load("2021").expect("the bundled pack");
+        let audited = audited_samples(&pack);
+        for batch in [&audited[..], &audited[..1], &audited[audited.len() - 1..]] {
+            let mut with = summary::Summary::new(&pack);
+            let mut without = summary::Summary::new(&pack).without_rows();
+            for a in batch {
+                with.add(a);
+                without.add(a);
+            }
+            assert_eq!(with.reports.len(), batch.len());
+            assert!(without.reports.is_empty());
+            assert_eq!(with.rules, without.rules);
+            for (w, wo) in [
+                (with.report_count(), without.report_count()),
+                (with.unreadable(), without.unreadable()),
+                (with.with_error_gaps(), without.with_error_gaps()),
+                (
+                    usize::from(with.has_copying()),
+                    usize::from(without.has_copying()),
+                ),
+            ] {
+                assert_eq!(w, wo);
+            }
+            for fail_on in [FailOn::Error, FailOn::Warning, FailOn::Never] {
+                assert_eq!(with.exit_code(fail_on), without.exit_code(fail_on));
+            }
+            // Every format renders the same bytes with the summary it is given as with rows.
+            let none = Vec::new();
+            let view = Batch {
+                pack: &pack,
+                audited: batch,
+                skipped: &[],
+                stale_waivers: &none,
+                summary_only: false,
+                color: false,
+            };
+            for format in Format::value_variants() {
+                let given = render(*format, &view).expect("renders");
+                let full = render_with(*format, &view, &with).expect("renders");
+                assert!(given == full, "{format:?}");
+            }
+        }
+        // The warnings-only report fails under `--fail-on warning` alone.
+        let mut warned = summary::Summary::new(&pack).without_rows();
+        warned.add(audited.last().expect("a report"));
+        assert_eq!(warned.exit_code(FailOn::Error), 0);
+        assert_eq!(warned.exit_code(FailOn::Warning), 1);
     }
 
     #[test]

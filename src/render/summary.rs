@@ -2,9 +2,11 @@
 //! rule across the batch, and the reports with the most error gaps first.
 //!
 //! The summary is built one report at a time ([`Summary::add`]) while the reports stream past,
-//! and keeps only a small row per report (about 200 bytes), never the findings: that is what
-//! bounds the memory of a batch of 100,000 reports.
+//! and keeps only a small row per report (about 400 bytes with its strings), never the findings.
+//! A renderer that shows no rows (JSON, SARIF, JUnit, Excel) takes a summary
+//! [`Summary::without_rows`], which keeps counts alone: its memory does not grow with the batch.
 
+use super::Format;
 use crate::Audited;
 use crate::config::FailOn;
 use crate::rules::{Pack, Severity, Status};
@@ -54,8 +56,21 @@ pub struct ReportRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub rules: Vec<RuleStats>,
-    /// In input order.
+    /// In input order; empty in a summary [`Summary::without_rows`].
     pub reports: Vec<ReportRow>,
+    keep_rows: bool,
+    counts: Counts,
+}
+
+/// What the batch's totals and exit code need, counted as the reports pass.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Counts {
+    reports: usize,
+    unreadable: usize,
+    with_error_gaps: usize,
+    /// Reports with a gap of either severity.
+    with_gaps: usize,
+    copying: bool,
 }
 
 impl Summary {
@@ -77,6 +92,26 @@ impl Summary {
         Summary {
             rules,
             reports: Vec::new(),
+            keep_rows: true,
+            counts: Counts::default(),
+        }
+    }
+
+    /// The same summary without a row per report: the rules' counts and the batch's totals only,
+    /// for renderers that show no rows.
+    pub fn without_rows(mut self) -> Summary {
+        self.keep_rows = false;
+        self.reports = Vec::new();
+        self
+    }
+
+    /// The summary a format shows: with rows or without ([`Format::shows_report_rows`]).
+    pub fn for_format(pack: &Pack, format: Format) -> Summary {
+        let summary = Summary::new(pack);
+        if format.shows_report_rows() {
+            summary
+        } else {
+            summary.without_rows()
         }
     }
 
@@ -106,13 +141,23 @@ impl Summary {
             .iter()
             .filter(|f| f.status == Status::Gap && f.severity == Severity::Warning)
             .count();
+        let error_gaps = a.error_gaps();
+        let counts = &mut self.counts;
+        counts.reports += 1;
+        counts.unreadable += usize::from(a.error.is_some());
+        counts.with_error_gaps += usize::from(error_gaps > 0);
+        counts.with_gaps += usize::from(error_gaps + warning_gaps > 0);
+        counts.copying |= a.copying.is_some();
+        if !self.keep_rows {
+            return;
+        }
         self.reports.push(ReportRow {
             path: a.path.clone(),
             unit: a.meta.as_ref().and_then(|m| m.unit.clone()),
             year: a.meta.as_ref().and_then(|m| m.year),
             sha256: a.source.as_ref().map(|s| s.sha256.clone()),
             statuses,
-            error_gaps: a.error_gaps(),
+            error_gaps,
             warning_gaps,
             substance: a.measures.as_ref().map(|m| m.substance()),
             copied: a.copying.as_ref().map(|c| c.share),
@@ -125,19 +170,24 @@ impl Summary {
         });
     }
 
+    /// The reports counted, readable or not.
+    pub fn report_count(&self) -> usize {
+        self.counts.reports
+    }
+
     /// Whether copy detection ran (a report carries its result).
     pub fn has_copying(&self) -> bool {
-        self.reports.iter().any(|r| r.copied.is_some())
+        self.counts.copying
     }
 
     /// Reports that could not be read.
     pub fn unreadable(&self) -> usize {
-        self.reports.iter().filter(|r| r.error.is_some()).count()
+        self.counts.unreadable
     }
 
     /// Reports with at least one gap of severity error.
     pub fn with_error_gaps(&self) -> usize {
-        self.reports.iter().filter(|r| r.error_gaps > 0).count()
+        self.counts.with_error_gaps
     }
 
     /// Indices of the reports with error gaps, most first (ties in input order), then the
@@ -167,14 +217,14 @@ impl Summary {
 
     /// Exit codes: 2 when an input could not be read; 1 when a gap fails under `fail_on`; else 0.
     pub fn exit_code(&self, fail_on: FailOn) -> i32 {
-        let fails = |r: &ReportRow| match fail_on {
-            FailOn::Error => r.error_gaps > 0,
-            FailOn::Warning => r.error_gaps + r.warning_gaps > 0,
-            FailOn::Never => false,
+        let failing = match fail_on {
+            FailOn::Error => self.counts.with_error_gaps,
+            FailOn::Warning => self.counts.with_gaps,
+            FailOn::Never => 0,
         };
         if self.unreadable() > 0 {
             2
-        } else if self.reports.iter().any(fails) {
+        } else if failing > 0 {
             1
         } else {
             0
@@ -190,13 +240,4 @@ pub fn symbol(s: Status) -> &'static str {
         Status::Skip => "–",
         Status::Waived => "W",
     }
-}
-
-/// The summary of reports already in memory.
-pub fn summarize(pack: &Pack, audited: &[Audited]) -> Summary {
-    let mut summary = Summary::new(pack);
-    for a in audited {
-        summary.add(a);
-    }
-    summary
 }

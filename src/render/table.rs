@@ -157,7 +157,7 @@ fn report_table(out: &mut String, a: &Audited, color: bool) {
 fn summary_view(out: &mut dyn io::Write, ctx: Context, end: &End) -> io::Result<()> {
     let summary = end.summary;
     // One report needs no matrix: its table says it all.
-    let one = summary.reports.len() <= 1 && !ctx.summary_only;
+    let one = summary.report_count() <= 1 && !ctx.summary_only;
     if !one {
         matrix_view(out, ctx, summary)?;
     }
@@ -177,8 +177,8 @@ fn summary_view(out: &mut dyn io::Write, ctx: Context, end: &End) -> io::Result<
     let _ = writeln!(
         text,
         "{} report{} audited with pack {} {}: {} with error gaps, {} unreadable, {} skipped",
-        summary.reports.len(),
-        if summary.reports.len() == 1 { "" } else { "s" },
+        summary.report_count(),
+        if summary.report_count() == 1 { "" } else { "s" },
         ctx.pack.meta.id,
         ctx.pack.meta.version,
         summary.with_error_gaps(),
@@ -192,7 +192,7 @@ fn matrix_view(out: &mut dyn io::Write, ctx: Context, summary: &Summary) -> io::
     writeln!(
         out,
         "== summary: {} reports, pack {} {}",
-        summary.reports.len(),
+        summary.report_count(),
         ctx.pack.meta.id,
         ctx.pack.meta.version
     )?;
