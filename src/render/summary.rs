@@ -3,7 +3,7 @@
 //!
 //! The summary is built one report at a time ([`Summary::add`]) while the reports stream past,
 //! and keeps only a small row per report (about 400 bytes with its strings), never the findings.
-//! A renderer that shows no rows (JSON, SARIF, JUnit, Excel) takes a summary
+//! A renderer that shows no rows (JSON, CSV, Excel, SARIF, JUnit) takes a summary
 //! [`Summary::without_rows`], which keeps counts alone: its memory does not grow with the batch.
 
 use super::Format;
@@ -119,7 +119,9 @@ impl Summary {
     pub fn add(&mut self, a: &Audited) {
         let mut statuses = Vec::new();
         if a.error.is_none() {
-            statuses.reserve(self.rules.len());
+            if self.keep_rows {
+                statuses.reserve(self.rules.len());
+            }
             for stats in &mut self.rules {
                 let status = a
                     .findings
@@ -133,7 +135,9 @@ impl Summary {
                     Some(Status::Waived) => stats.waived += 1,
                     None => {}
                 }
-                statuses.push(status);
+                if self.keep_rows {
+                    statuses.push(status);
+                }
             }
         }
         let warning_gaps = a
