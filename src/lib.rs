@@ -18,6 +18,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod waivers;
+mod wrap;
 
 use eval::Finding;
 use report::{Meta, Report};

@@ -764,7 +764,15 @@ impl Report {
         let simplify = normalize::looks_traditional(text);
         // Each block's heading marker, read once here and again used to classify headings.
         let mut markers = Vec::new();
-        for (i, line) in normalize::lines(text).into_iter().enumerate() {
+        let lines = normalize::lines(text);
+        // A file wrapped at a fixed width (copied out of a PDF) is read a paragraph at a time,
+        // each numbered by its first line: a word cut across two lines would not be matched.
+        let paragraphs = crate::wrap::unwrap_lines(&lines);
+        let logical: Vec<(usize, &str)> = match &paragraphs {
+            Some(paragraphs) => paragraphs.iter().map(|(i, p)| (*i, p.as_str())).collect(),
+            None => lines.iter().copied().enumerate().collect(),
+        };
+        for (i, line) in logical {
             for piece in split_line(line.trim(), &mut last_number) {
                 let mut b = Block::new(i + 1, piece, simplify);
                 let marker = heading_marker(&b.folded.text);
@@ -1121,6 +1129,50 @@ pub(crate) fn warm() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_wrapped_at_a_fixed_width_is_read_by_paragraphs_numbered_as_in_the_file() {
+        let paragraphs = [
+            "青石县人民政府关于二〇二三年度法治政府建设情况的报告",
+            "一、主要举措和成效",
+            "县政府常务会议专题研究法治政府建设工作四次，审查行政规范性文件十七件，办理行政复议案件三十二件，行政机关负责人出庭应诉率达到百分之百，全年开展普法活动八十余场。",
+            "二、存在的不足和原因",
+            "一是基层行政执法队伍力量仍显薄弱，部分乡镇执法人员身兼数职；二是少数干部法治意识不强，究其原因，主要是学法用法制度落实还不够到位，培训考核流于形式。",
+        ];
+        // Twenty characters a line (no ASCII, which is narrower), the first line of a paragraph
+        // two shorter; a page number after the ninth line.
+        let mut lines: Vec<String> = Vec::new();
+        for p in paragraphs {
+            let chars: Vec<char> = p.chars().collect();
+            let (mut start, mut room) = (0, 18);
+            while start < chars.len() {
+                let end = (start + room).min(chars.len());
+                lines.push(chars[start..end].iter().collect());
+                (start, room) = (end, 20);
+                if lines.len() == 9 {
+                    lines.push("- 1 -".into());
+                }
+            }
+        }
+        let report = Report::parse(&lines.join("\n"));
+        let blocks: Vec<(usize, &str)> = report
+            .blocks
+            .iter()
+            .map(|b| (b.line, b.text.as_str()))
+            .collect();
+        let first_lines: Vec<usize> = paragraphs
+            .iter()
+            .map(|p| {
+                1 + lines
+                    .iter()
+                    .position(|l| p.starts_with(l.as_str()))
+                    .unwrap()
+            })
+            .collect();
+        let expected: Vec<(usize, &str)> = first_lines.into_iter().zip(paragraphs).collect();
+        assert_eq!(blocks, expected);
+        assert_eq!(report.meta.year, Some(2023));
+    }
 
     #[test]
     fn heading_numerals_are_one_to_ten() {

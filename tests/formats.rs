@@ -1,6 +1,7 @@
 //! The same report gives the same verdicts whatever its form. Every sample is rendered as
 //! full-width and half-width text, GB18030, UTF-16 with CRLF, Markdown, traditional script, an
-//! HTML page wrapped in site chrome, DOCX with and without automatic numbering, and PDF; each
+//! HTML page wrapped in site chrome, DOCX with and without automatic numbering, PDF, and text
+//! copied out of a PDF (wrapped at 38 and at 28 characters, with page-number lines); each
 //! rendering goes through the real reader (`load::read_bytes`) and must give the verdicts the
 //! plain text gives.
 
@@ -144,6 +145,17 @@ fn renderings() -> Vec<(&'static str, Render)> {
             (support::docx_gen::docx_from_text(t, true), "r.docx")
         }),
         ("pdf", |t| (support::pdf_gen::pdf_from_text(t), "r.pdf")),
+        // Copied out of a PDF: a text file wrapped at a fixed width, with page-number lines.
+        ("wrapped-text", |t| {
+            let layout = support::pdf_gen::Layout::default();
+            let text = support::pdf_gen::wrapped_text(t, layout, 36);
+            (text.into_bytes(), "r.txt")
+        }),
+        ("wrapped-text-official", |t| {
+            let layout = support::pdf_gen::Layout::official();
+            let text = support::pdf_gen::wrapped_text(t, layout, 22);
+            (text.into_bytes(), "r.txt")
+        }),
     ]
 }
 

@@ -10,6 +10,7 @@
 //! again, using the line widths, sentence-final punctuation, heading markers and the first-line
 //! indent of official documents (每个自然段左空二字), and drops page-number headers and footers.
 
+use crate::wrap::{Line, continues, is_page_number, join, typical_width, width};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -292,9 +293,6 @@ fn failure_message(code: Option<i32>, stderr: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Paragraph reconstruction
 
-/// First-line indent of a paragraph in official documents, in half-width units (2 characters).
-const INDENT: usize = 4;
-
 /// Rebuild paragraphs from pdftotext's pages (one string per page, one visual line per line):
 /// wrapped lines are joined, page-number headers and footers dropped, and a paragraph that
 /// continues across a page break is joined onto the page where it starts. Returns one string
@@ -371,12 +369,6 @@ pub fn rebuild(pages: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// A visual line and the full-line width of its page.
-struct Line {
-    text: String,
-    typical: usize,
-}
-
 /// A page's lines trimmed; page-number headers and footers dropped; blank lines at the page's
 /// start and end dropped and runs of blank lines inside it kept as one `None`.
 fn clean_page(page: &str) -> Vec<Option<String>> {
@@ -410,259 +402,6 @@ fn clean_page(page: &str) -> Vec<Option<String>> {
     out
 }
 
-/// `- 3 -`, `— 3 —`, `3`, `第3页`, `第3页 共10页`, `3/10`, `Page 3 of 10`.
-fn is_page_number(line: &str) -> bool {
-    let t: String = line
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '／' => '/',
-            _ => c,
-        })
-        .collect();
-    let t = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－' | '~' | '～' | '·' | '•' | '_'));
-    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit());
-    if digits(t) {
-        return true;
-    }
-    if let Some((a, b)) = t.split_once('/') {
-        return digits(a) && digits(b);
-    }
-    let lower = t.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("page") {
-        let (a, b) = rest.split_once("of").unwrap_or((rest, "1"));
-        return digits(a) && digits(b);
-    }
-    if let Some(rest) = t.strip_prefix('第')
-        && let Some((n, rest)) = rest.split_once('页')
-    {
-        let rest = rest.trim_start_matches([',', '，', '/', '、']);
-        let total_ok = rest.is_empty()
-            || rest
-                .strip_prefix('共')
-                .and_then(|r| r.strip_suffix('页'))
-                .is_some_and(digits);
-        return digits(n) && total_ok;
-    }
-    false
-}
-
-/// Display width in half-width units: ASCII (and half-width katakana) count 1, everything else
-/// 2, as in Chinese fonts, where even ×, ·, “” and Greek letters are full-width.
-fn char_width(c: char) -> usize {
-    let u = c as u32;
-    if u < 0x80 || (0xFF61..=0xFF9F).contains(&u) {
-        1
-    } else {
-        2
-    }
-}
-
-fn width(line: &str) -> usize {
-    line.chars().map(char_width).sum()
-}
-
-/// The width of a full line: the top of the cluster of widths that carries the most text, so
-/// that one over-long line (a table row, a URL) or many short lines (headings, web chrome) do
-/// not set it. 0 when no three lines make a cluster: then no line counts as full.
-fn typical_width(widths: &[usize]) -> usize {
-    let mut sorted = widths.to_vec();
-    sorted.sort_unstable();
-    let mut prefix = Vec::with_capacity(sorted.len() + 1);
-    prefix.push(0usize);
-    for w in &sorted {
-        prefix.push(prefix.last().copied().unwrap_or(0) + w);
-    }
-    let mut best = (0, 0);
-    for (i, &w) in sorted.iter().enumerate() {
-        if sorted.get(i + 1) == Some(&w) {
-            continue; // the last of equal widths stands for them all
-        }
-        let low = w.saturating_sub(slack(w));
-        let first = sorted.partition_point(|&x| x < low);
-        let (count, score) = (i + 1 - first, prefix[i + 1] - prefix[first]);
-        if count >= 3 && score >= best.1 {
-            best = (w, score);
-        }
-    }
-    best.0
-}
-
-/// How much shorter than the typical width a line may be and still count as full: the first-line
-/// indent, a character or two pushed down by line-breaking rules (避头尾) and half-width digits.
-fn slack(typical: usize) -> usize {
-    (typical * 12 / 100).max(6)
-}
-
-/// Whether `next` continues the paragraph whose last visual line is `prev`; `prev_single` says
-/// `prev` is the paragraph's first line, which is indented in official documents, and `after`
-/// is the line after `next` when there is one.
-fn continues(prev: &Line, prev_single: bool, next: &Line, after: Option<&Line>) -> bool {
-    if prev.typical == 0 || next.typical == 0 {
-        // Too few lines to know how wide a full line is.
-        return false;
-    }
-    let prev_width = width(&prev.text);
-    let next_width = width(&next.text);
-    // Full: nearly the typical width, or, for an indented first line, too full for the next
-    // line's first word (or character with its trailing punctuation) to have fitted.
-    let full = prev_width + slack(prev.typical) >= prev.typical
-        || (prev_single
-            && prev_width + first_token_width(&next.text) > prev.typical.saturating_sub(INDENT));
-    if !full {
-        return false;
-    }
-    // A new paragraph's first line is indented, so it is narrower than a full line.
-    let indented = next_width + INDENT <= next.typical;
-    // Whether the next line had room for the word that starts the line after it, so that it
-    // ends a paragraph (or is a first line whose paragraph goes on, then the line after it is
-    // full width).
-    let next_unexplained = after.is_none_or(|a| {
-        starts_with_marker(&a.text) || next_width + first_token_width(&a.text) <= next.typical
-    });
-    if ends_sentence(&prev.text) {
-        // A full line that ends a sentence may still be inside a paragraph: when the next line
-        // is wider than an indented first line could be, or when it is the paragraph's last
-        // line: it ends a sentence and it had room for more.
-        let tail = ends_sentence(&next.text) && next_unexplained;
-        return !starts_with_marker(&next.text) && (!indented || tail);
-    }
-    if ends_open(&prev.text) {
-        return true;
-    }
-    // Mid-sentence. A line as wide as an indented full line that does not end a sentence is a
-    // new paragraph's first line (after a title or heading that filled its line), unless the
-    // lines around explain it as a continuation: the previous line was cut short because this
-    // line's first word did not fit, or this one because the next line's did; and the
-    // paragraph that such a first line starts goes on at full width.
-    let prev_unexplained = prev_width + first_token_width(&next.text) <= prev.typical;
-    let after_full = after.is_some_and(|a| width(&a.text) + INDENT > a.typical);
-    if indented
-        && next_width + INDENT + 3 >= next.typical
-        && !ends_sentence(&next.text)
-        && next_unexplained
-        && prev_unexplained
-        && after_full
-    {
-        return false;
-    }
-    if starts_with_marker(&next.text) {
-        // A continuation runs the full width; a new paragraph of more than one line starts
-        // with an indented full line. (A short line that starts with a marker may be the end
-        // of a wrapped sentence: 包括 / 1.健全制度；2.强化监督。)
-        if indented && next_width + INDENT + 3 >= next.typical {
-            return false;
-        }
-        // A full heading line followed by a subheading: 三、……情况 / （一）……
-        if prev_single && starts_with_marker(&prev.text) {
-            return false;
-        }
-    }
-    true
-}
-
-/// Width of what a typesetter could not have split off the start of a line: opening brackets
-/// with what follows them, an ASCII word (or a character), and the punctuation that may not
-/// begin a line after it.
-fn first_token_width(line: &str) -> usize {
-    let mut chars = line.chars().peekable();
-    let mut w = 0;
-    while let Some(&c) = chars.peek() {
-        if !"（《“‘「『【〔([{".contains(c) {
-            break;
-        }
-        w += char_width(c);
-        chars.next();
-    }
-    let Some(first) = chars.next() else { return w };
-    w += char_width(first);
-    if first.is_ascii_graphic() {
-        while let Some(&c) = chars.peek() {
-            if !c.is_ascii_graphic() {
-                break;
-            }
-            w += 1;
-            chars.next();
-        }
-    }
-    while let Some(&c) = chars.peek() {
-        if !"，。、；：！？）》”’」』】〕,.;:!?)]}%".contains(c) {
-            break;
-        }
-        w += char_width(c);
-        chars.next();
-    }
-    w
-}
-
-/// Ends with 。！？：；!?:; (or a period after a non-digit), possibly followed by closing quotes
-/// or brackets.
-fn ends_sentence(line: &str) -> bool {
-    let t = line.trim_end_matches(['”', '’', '」', '』', '"', '\'', '）', ')', '】', '》', '〕']);
-    let mut rev = t.chars().rev();
-    match rev.next() {
-        Some('。' | '！' | '？' | '：' | '；' | '!' | '?' | ':' | ';' | '…') => true,
-        Some('.') => rev.next().is_some_and(|c| !c.is_ascii_digit()),
-        _ => false,
-    }
-}
-
-/// Ends in the middle of a clause: a comma, an enumeration comma or an opening bracket.
-fn ends_open(line: &str) -> bool {
-    line.chars()
-        .last()
-        .is_some_and(|c| "，、,（(《“‘「『【".contains(c))
-}
-
-/// Starts with a heading marker: 一、 （一） (一) 1. 1． 1、 （1） (1) ①.
-fn starts_with_marker(line: &str) -> bool {
-    let chars: Vec<char> = line.chars().take(8).collect();
-    let is_cn = |c: char| "一二三四五六七八九十".contains(c);
-    let cn = chars.iter().take_while(|&&c| is_cn(c)).count();
-    if (1..=3).contains(&cn) && chars.get(cn) == Some(&'、') {
-        return true;
-    }
-    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
-    if (1..=2).contains(&digits) {
-        return match chars.get(digits) {
-            Some('、') => true,
-            Some('.' | '．') => !chars.get(digits + 1).is_some_and(|c| c.is_ascii_digit()),
-            _ => false,
-        };
-    }
-    if let Some('（' | '(') = chars.first() {
-        let inner = chars[1..]
-            .iter()
-            .take_while(|&&c| is_cn(c) || c.is_ascii_digit())
-            .count();
-        return (1..=3).contains(&inner) && matches!(chars.get(1 + inner), Some('）' | ')'));
-    }
-    chars
-        .first()
-        .is_some_and(|&c| ('\u{2460}'..='\u{2473}').contains(&c))
-}
-
-/// Join a wrapped line to its paragraph: CJK without a space, Latin words with one.
-fn join(text: &mut String, next: &str) {
-    let mut rev = text.chars().rev();
-    let last = rev.next();
-    let before = rev.next();
-    let first = next.chars().next();
-    let latin = |c: char| c.is_ascii_alphanumeric() || ('\u{00C0}'..='\u{024F}').contains(&c);
-    let space = match (last, first) {
-        (Some(l), Some(r)) if l.is_ascii_digit() && r.is_ascii_digit() => false,
-        (Some(l), Some(r)) if latin(r) || r == '(' => {
-            latin(l) || (",.;:!?)%".contains(l) && before.is_some_and(latin))
-        }
-        _ => false,
-    };
-    if space {
-        text.push(' ');
-    }
-    text.push_str(next);
-}
-
 #[cfg(test)]
 #[path = "../../tests/support/pdf_gen.rs"]
 mod pdf_gen;
@@ -670,6 +409,7 @@ mod pdf_gen;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wrap::{ends_sentence, starts_with_marker};
 
     fn pdftotext_installed() -> bool {
         let ok = Command::new("pdftotext").arg("-v").output().is_ok();

@@ -111,6 +111,29 @@ pub fn pdf_from_text_with(text: &str, layout: Layout) -> Vec<u8> {
     build(&streams, false)
 }
 
+/// The text a reader copies out of such a PDF into a text file: the visual lines of
+/// [`pdf_from_text_with`] (no indent shown), `lines_per_page` to a page, each page followed by
+/// its `- N -` footer line.
+pub fn wrapped_text(text: &str, layout: Layout, lines_per_page: usize) -> String {
+    let units = layout.em_per_line * 2;
+    let indent_units = layout.indent_em * 2;
+    let mut out = Vec::new();
+    let mut on_page = 0;
+    let mut page = 1;
+    for paragraph in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        for line in wrap(paragraph, units, indent_units) {
+            out.push(line);
+            on_page += 1;
+            if on_page == lines_per_page {
+                out.push(format!("- {page} -"));
+                page += 1;
+                on_page = 0;
+            }
+        }
+    }
+    out.join("\n")
+}
+
 /// A PDF whose pages hold exactly the given visual lines, top to bottom at the normal leading,
 /// without wrapping or footers.
 pub fn pdf_from_pages(pages: &[&[&str]]) -> Vec<u8> {

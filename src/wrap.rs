@@ -1,0 +1,541 @@
+//! Paragraphs from lines wrapped at a fixed width: a PDF's text layer (one visual line per line,
+//! see `load::pdf`) and text files copied out of a PDF or a page viewer. A line continues the
+//! paragraph above when that line is full (about as wide as most lines of the page) and the
+//! next does not start a new paragraph (an indented first line, a heading marker), with the
+//! exceptions official documents need (a full line that ends a sentence, a heading that fills
+//! its line). Widths are in half-width units, as a Chinese font sets them.
+
+/// First-line indent of a paragraph in official documents, in half-width units (2 characters).
+pub(crate) const INDENT: usize = 4;
+
+/// A visual line and the full-line width of its page.
+pub(crate) struct Line {
+    pub(crate) text: String,
+    pub(crate) typical: usize,
+}
+
+/// Display width in half-width units: ASCII (and half-width katakana) count 1, everything else
+/// 2, as in Chinese fonts, where even ×, ·, “” and Greek letters are full-width.
+pub(crate) fn char_width(c: char) -> usize {
+    let u = c as u32;
+    if u < 0x80 || (0xFF61..=0xFF9F).contains(&u) {
+        1
+    } else {
+        2
+    }
+}
+
+pub(crate) fn width(line: &str) -> usize {
+    line.chars().map(char_width).sum()
+}
+
+/// The width of a full line: the top of the cluster of widths that carries the most text, so
+/// that one over-long line (a table row, a URL) or many short lines (headings, web chrome) do
+/// not set it. 0 when no three lines make a cluster: then no line counts as full.
+pub(crate) fn typical_width(widths: &[usize]) -> usize {
+    let mut sorted = widths.to_vec();
+    sorted.sort_unstable();
+    let mut prefix = Vec::with_capacity(sorted.len() + 1);
+    prefix.push(0usize);
+    for w in &sorted {
+        prefix.push(prefix.last().copied().unwrap_or(0) + w);
+    }
+    let mut best = (0, 0);
+    for (i, &w) in sorted.iter().enumerate() {
+        if sorted.get(i + 1) == Some(&w) {
+            continue; // the last of equal widths stands for them all
+        }
+        let low = w.saturating_sub(slack(w));
+        let first = sorted.partition_point(|&x| x < low);
+        let (count, score) = (i + 1 - first, prefix[i + 1] - prefix[first]);
+        if count >= 3 && score >= best.1 {
+            best = (w, score);
+        }
+    }
+    best.0
+}
+
+/// How much shorter than the typical width a line may be and still count as full: the first-line
+/// indent, a character or two pushed down by line-breaking rules (避头尾) and half-width digits.
+pub(crate) fn slack(typical: usize) -> usize {
+    (typical * 12 / 100).max(6)
+}
+
+/// Whether `next` continues the paragraph whose last visual line is `prev`; `prev_single` says
+/// `prev` is the paragraph's first line, which is indented in official documents, and `after`
+/// is the line after `next` when there is one.
+pub(crate) fn continues(prev: &Line, prev_single: bool, next: &Line, after: Option<&Line>) -> bool {
+    if prev.typical == 0 || next.typical == 0 {
+        // Too few lines to know how wide a full line is.
+        return false;
+    }
+    let prev_width = width(&prev.text);
+    let next_width = width(&next.text);
+    // Full: nearly the typical width, or, for an indented first line, too full for the next
+    // line's first word (or character with its trailing punctuation) to have fitted.
+    let full = prev_width + slack(prev.typical) >= prev.typical
+        || (prev_single
+            && prev_width + first_token_width(&next.text) > prev.typical.saturating_sub(INDENT));
+    if !full {
+        return false;
+    }
+    // A new paragraph's first line is indented, so it is narrower than a full line.
+    let indented = next_width + INDENT <= next.typical;
+    // Whether the next line had room for the word that starts the line after it, so that it
+    // ends a paragraph (or is a first line whose paragraph goes on, then the line after it is
+    // full width).
+    let next_unexplained = after.is_none_or(|a| {
+        starts_with_marker(&a.text) || next_width + first_token_width(&a.text) <= next.typical
+    });
+    if ends_sentence(&prev.text) {
+        // A full line that ends a sentence may still be inside a paragraph: when the next line
+        // is wider than an indented first line could be, or when it is the paragraph's last
+        // line: it ends a sentence and it had room for more.
+        let tail = ends_sentence(&next.text) && next_unexplained;
+        return !starts_with_marker(&next.text) && (!indented || tail);
+    }
+    if ends_open(&prev.text) {
+        return true;
+    }
+    // Mid-sentence. A line as wide as an indented full line that does not end a sentence is a
+    // new paragraph's first line (after a title or heading that filled its line), unless the
+    // lines around explain it as a continuation: the previous line was cut short because this
+    // line's first word did not fit, or this one because the next line's did; and the
+    // paragraph that such a first line starts goes on at full width.
+    let prev_unexplained = prev_width + first_token_width(&next.text) <= prev.typical;
+    let after_full = after.is_some_and(|a| width(&a.text) + INDENT > a.typical);
+    if indented
+        && next_width + INDENT + 3 >= next.typical
+        && !ends_sentence(&next.text)
+        && next_unexplained
+        && prev_unexplained
+        && after_full
+    {
+        return false;
+    }
+    if starts_with_marker(&next.text) {
+        // A continuation runs the full width; a new paragraph of more than one line starts
+        // with an indented full line. (A short line that starts with a marker may be the end
+        // of a wrapped sentence: 包括 / 1.健全制度；2.强化监督。)
+        if indented && next_width + INDENT + 3 >= next.typical {
+            return false;
+        }
+        // A full heading line followed by a subheading: 三、……情况 / （一）……
+        if prev_single && starts_with_marker(&prev.text) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Width of what a typesetter could not have split off the start of a line: opening brackets
+/// with what follows them, an ASCII word (or a character), and the punctuation that may not
+/// begin a line after it.
+pub(crate) fn first_token_width(line: &str) -> usize {
+    let mut chars = line.chars().peekable();
+    let mut w = 0;
+    while let Some(&c) = chars.peek() {
+        if !"（《“‘「『【〔([{".contains(c) {
+            break;
+        }
+        w += char_width(c);
+        chars.next();
+    }
+    let Some(first) = chars.next() else { return w };
+    w += char_width(first);
+    if first.is_ascii_graphic() {
+        while let Some(&c) = chars.peek() {
+            if !c.is_ascii_graphic() {
+                break;
+            }
+            w += 1;
+            chars.next();
+        }
+    }
+    while let Some(&c) = chars.peek() {
+        if !"，。、；：！？）》”’」』】〕,.;:!?)]}%".contains(c) {
+            break;
+        }
+        w += char_width(c);
+        chars.next();
+    }
+    w
+}
+
+/// Ends with 。！？：；!?:; (or a period after a non-digit), possibly followed by closing quotes
+/// or brackets.
+pub(crate) fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end_matches(['”', '’', '」', '』', '"', '\'', '）', ')', '】', '》', '〕']);
+    let mut rev = t.chars().rev();
+    match rev.next() {
+        Some('。' | '！' | '？' | '：' | '；' | '!' | '?' | ':' | ';' | '…') => true,
+        Some('.') => rev.next().is_some_and(|c| !c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// Ends in the middle of a clause: a comma, an enumeration comma or an opening bracket.
+pub(crate) fn ends_open(line: &str) -> bool {
+    line.chars()
+        .last()
+        .is_some_and(|c| "，、,（(《“‘「『【".contains(c))
+}
+
+/// Starts with a heading marker: 一、 （一） (一) 1. 1． 1、 （1） (1) ①.
+pub(crate) fn starts_with_marker(line: &str) -> bool {
+    let chars: Vec<char> = line.chars().take(8).collect();
+    let is_cn = |c: char| "一二三四五六七八九十".contains(c);
+    let cn = chars.iter().take_while(|&&c| is_cn(c)).count();
+    if (1..=3).contains(&cn) && chars.get(cn) == Some(&'、') {
+        return true;
+    }
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    if (1..=2).contains(&digits) {
+        return match chars.get(digits) {
+            Some('、') => true,
+            Some('.' | '．') => !chars.get(digits + 1).is_some_and(|c| c.is_ascii_digit()),
+            _ => false,
+        };
+    }
+    if let Some('（' | '(') = chars.first() {
+        let inner = chars[1..]
+            .iter()
+            .take_while(|&&c| is_cn(c) || c.is_ascii_digit())
+            .count();
+        return (1..=3).contains(&inner) && matches!(chars.get(1 + inner), Some('）' | ')'));
+    }
+    chars
+        .first()
+        .is_some_and(|&c| ('\u{2460}'..='\u{2473}').contains(&c))
+}
+
+/// Join a wrapped line to its paragraph: CJK without a space, Latin words with one.
+pub(crate) fn join(text: &mut String, next: &str) {
+    let mut rev = text.chars().rev();
+    let last = rev.next();
+    let before = rev.next();
+    let first = next.chars().next();
+    let latin = |c: char| c.is_ascii_alphanumeric() || ('\u{00C0}'..='\u{024F}').contains(&c);
+    let space = match (last, first) {
+        (Some(l), Some(r)) if l.is_ascii_digit() && r.is_ascii_digit() => false,
+        (Some(l), Some(r)) if latin(r) || r == '(' => {
+            latin(l) || (",.;:!?)%".contains(l) && before.is_some_and(latin))
+        }
+        _ => false,
+    };
+    if space {
+        text.push(' ');
+    }
+    text.push_str(next);
+}
+
+/// `- 3 -`, `— 3 —`, `3`, `第3页`, `第3页 共10页`, `3/10`, `Page 3 of 10`.
+pub(crate) fn is_page_number(line: &str) -> bool {
+    let t: String = line
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '／' => '/',
+            _ => c,
+        })
+        .collect();
+    let t = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－' | '~' | '～' | '·' | '•' | '_'));
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit());
+    if digits(t) {
+        return true;
+    }
+    if let Some((a, b)) = t.split_once('/') {
+        return digits(a) && digits(b);
+    }
+    let lower = t.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("page") {
+        let (a, b) = rest.split_once("of").unwrap_or((rest, "1"));
+        return digits(a) && digits(b);
+    }
+    if let Some(rest) = t.strip_prefix('第')
+        && let Some((n, rest)) = rest.split_once('页')
+    {
+        let rest = rest.trim_start_matches([',', '，', '/', '、']);
+        let total_ok = rest.is_empty()
+            || rest
+                .strip_prefix('共')
+                .and_then(|r| r.strip_suffix('页'))
+                .is_some_and(digits);
+        return digits(n) && total_ok;
+    }
+    false
+}
+
+/// Fewest non-blank lines for a text to be read as wrapped: a few short lines say nothing.
+const MIN_WRAPPED_LINES: usize = 8;
+/// Widest full line of a wrapped text, in half-width units (80 CJK characters): a page or a
+/// viewer's column is narrower; a file with a paragraph per line has longer ones.
+const MAX_WRAP_WIDTH: usize = 160;
+/// Narrowest full line of a wrapped text (15 CJK characters): narrower lines of one width are
+/// a list or a table's rows, not a column of text.
+const MIN_WRAP_WIDTH: usize = 30;
+
+/// Starts with a page's label (`发布时间：`, `来源：`): a copied web page's metadata line, which
+/// starts a line of its own even after a full one (a title that filled its line).
+fn starts_with_label(line: &str) -> bool {
+    crate::load::PUBLICATION_LABELS
+        .iter()
+        .chain(&["来源", "索引号", "发布机构", "文号"])
+        .any(|label| {
+            line.strip_prefix(label)
+                .is_some_and(|rest| rest.starts_with(['：', ':']))
+        })
+}
+
+/// Whether lines of these widths look set at a fixed width `typical`: at least two in five are
+/// full, and at most one in ten is wider (a table row, a URL). A file with a paragraph per line
+/// has many lines far wider than its most common width.
+fn looks_set(widths: &[usize], typical: usize) -> bool {
+    let full = widths
+        .iter()
+        .filter(|&&w| w + slack(typical) >= typical)
+        .count();
+    let over = widths
+        .iter()
+        .filter(|&&w| w > typical + slack(typical))
+        .count();
+    full * 5 >= widths.len() * 2 && over * 10 <= widths.len()
+}
+
+/// A text file's lines as paragraphs, when the file was wrapped at a fixed width: for each
+/// paragraph, the index of its first line and its text, lines joined. `None` when the lines do
+/// not look wrapped (nearly every file, which has a paragraph per line): fewer than
+/// [`MIN_WRAPPED_LINES`] non-blank lines, widths that do not look set ([`looks_set`]), or
+/// most full lines ending a sentence. The first test is on byte lengths, so that an ordinary file costs
+/// one pass over its line lengths. A blank line ends a paragraph; page-number lines (`- 3 -`,
+/// `第3页`) are left out, and a paragraph runs on across them.
+pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
+    // A line of more than this many bytes is wider than any full line of a wrapped text (a
+    // character is at most twice as wide as it has bytes). One in ten of them, as a paragraph
+    // per line gives, and the text is not wrapped: most files stop here, with nothing built
+    // and no line read but its two ends. (A table's long rows count here too.)
+    const OVER_BYTES: usize = 2 * (MAX_WRAP_WIDTH + MAX_WRAP_WIDTH * 12 / 100);
+    let (mut count, mut over) = (0, 0);
+    for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        count += 1;
+        over += usize::from(line.len() > OVER_BYTES);
+    }
+    if count < MIN_WRAPPED_LINES || over * 10 > count {
+        return None;
+    }
+    // A table's rows (cells joined by tabs) are lines of their own, whatever their width.
+    let filled: Vec<(usize, &str)> = lines
+        .iter()
+        .map(|l| l.trim())
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty() && !l.contains('\t'))
+        .collect();
+    if filled.len() < MIN_WRAPPED_LINES {
+        return None;
+    }
+    // Most lines of a wrapped text are full; bytes tell that well enough to rule most files out.
+    let bytes: Vec<usize> = filled.iter().map(|(_, l)| l.len()).collect();
+    let typical_bytes = typical_width(&bytes);
+    if typical_bytes == 0 || !looks_set(&bytes, typical_bytes) {
+        return None;
+    }
+    let widths: Vec<usize> = filled.iter().map(|(_, l)| width(l)).collect();
+    let typical = typical_width(&widths);
+    if !(MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&typical) || !looks_set(&widths, typical) {
+        return None;
+    }
+    let full: Vec<&str> = filled
+        .iter()
+        .zip(&widths)
+        .filter(|(_, w)| *w + slack(typical) >= typical)
+        .map(|((_, l), _)| *l)
+        .collect();
+    let open = full.iter().filter(|l| !ends_sentence(l)).count();
+    if open * 2 <= full.len() {
+        return None;
+    }
+    // The lines in order, `None` for a blank one; page numbers left out, so that a paragraph
+    // runs on across a page break, as in a PDF.
+    let items: Vec<(usize, Option<Line>)> = lines
+        .iter()
+        .map(|l| l.trim())
+        .enumerate()
+        .filter(|(_, l)| !is_page_number(l))
+        .map(|(i, l)| {
+            let line = (!l.is_empty()).then(|| Line {
+                text: l.to_string(),
+                typical,
+            });
+            (i, line)
+        })
+        .collect();
+    let mut out: Vec<(usize, String)> = Vec::new();
+    // The paragraph being built: its first line's index, its text, and the position in `items`
+    // of its last line and whether that line is its first.
+    let mut open: Option<(usize, String, usize, bool)> = None;
+    for (k, (i, item)) in items.iter().enumerate() {
+        let Some(next) = item else {
+            out.extend(open.take().map(|(first, text, ..)| (first, text)));
+            continue;
+        };
+        if let Some((_, text, last, single)) = open.as_mut()
+            && let Some(prev) = &items[*last].1
+            && !prev.text.contains('\t')
+            && !next.text.contains('\t')
+            && !starts_with_label(&next.text)
+            && continues(
+                prev,
+                *single,
+                next,
+                items.get(k + 1).and_then(|(_, l)| l.as_ref()),
+            )
+        {
+            join(text, &next.text);
+            *last = k;
+            *single = false;
+            continue;
+        }
+        out.extend(open.take().map(|(first, text, ..)| (first, text)));
+        open = Some((*i, next.text.clone(), k, true));
+    }
+    out.extend(open.take().map(|(first, text, ..)| (first, text)));
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Paragraphs of a report body, set `per_line` CJK characters a line (the first line of each
+    /// two shorter, for its indent), with a page-number line after every `page` lines.
+    fn set(paragraphs: &[&str], per_line: usize, page: usize) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut on_page = 0;
+        for p in paragraphs {
+            let chars: Vec<char> = p.chars().collect();
+            let (mut start, mut room) = (0, per_line - 2);
+            while start < chars.len() {
+                let end = (start + room).min(chars.len());
+                lines.push(chars[start..end].iter().collect());
+                start = end;
+                room = per_line;
+                on_page += 1;
+                if on_page == page {
+                    lines.push(format!("- {} -", lines.len() / page));
+                    on_page = 0;
+                }
+            }
+        }
+        lines
+    }
+
+    const BODY: [&str; 4] = [
+        "一、主要举措和成效",
+        "青石县坚持把法治政府建设摆在全局工作的突出位置，县政府常务会议专题研究法治政府建设工作四次，审查行政规范性文件十七件，办理行政复议案件三十二件，行政机关负责人出庭应诉率达到百分之百，全年开展各类普法活动八十余场。",
+        "二、存在的不足和原因",
+        "一是基层行政执法队伍力量仍显薄弱，部分乡镇执法人员身兼数职，执法规范化水平有待提高；二是少数领导干部运用法治思维和法治方式解决问题的能力不足，究其原因，主要是学法用法的制度落实还不够到位。",
+    ];
+
+    #[test]
+    fn wrapped_lines_come_back_as_their_paragraphs_numbered_by_their_first_line() {
+        for (per_line, page) in [(20, 1000), (28, 5), (38, 3)] {
+            let lines = set(&BODY, per_line, page);
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let got = unwrap_lines(&lines).expect("the lines look wrapped");
+            let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+            assert_eq!(texts, BODY, "{per_line} a line, pages of {page}");
+            for (first, text) in &got {
+                assert!(text.starts_with(lines[*first]), "{first}: {text}");
+            }
+        }
+        // A table in a wrapped text: each row stays a line of its own.
+        let mut lines = set(&BODY, 20, 1000);
+        let rows = [
+            "2023年第一季度\t行政复议案件受理数量\t三十二件",
+            "2023年第二季度\t行政复议案件受理数量\t二十七件",
+            "2023年第三季度\t行政复议案件受理数量\t四十一件",
+        ];
+        lines.extend(rows.map(String::from));
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let got = unwrap_lines(&lines).expect("the lines look wrapped");
+        let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, [&BODY[..], &rows[..]].concat());
+    }
+
+    #[test]
+    fn a_file_with_a_paragraph_per_line_is_left_as_it_is() {
+        // The body's paragraphs as written, and the same under lines of site chrome that are
+        // nearly as long as each other (they once made the lines look set).
+        let mut chrome: Vec<&str> = vec![
+            "首页 > 政务公开 > 法治政府建设 > 年度报告 > 2023年",
+            "索引号：11330000MB0000000X/2024-00012 发布机构：县司法局",
+            "生成日期：2024-03-15 文号：无 主题分类：政务公开",
+            "来源：县司法局 浏览次数：1024 字体：大 中 小 打印",
+        ];
+        chrome.extend(BODY);
+        chrome.extend(BODY);
+        // A table's rows, all about as wide, below the paragraphs; a list of short items.
+        let rows: Vec<String> = (1..=80)
+            .map(|i| {
+                format!(
+                    "2023年{}月\t行政复议案件受理\t已依法办结\t县司法局",
+                    i % 12 + 1
+                )
+            })
+            .collect();
+        let mut table: Vec<&str> = BODY.to_vec();
+        table.extend(rows.iter().map(String::as_str));
+        let items: Vec<String> = (1..=20)
+            .map(|i| format!("第{i:02}项重点工作任务"))
+            .collect();
+        let list: Vec<&str> = items.iter().map(String::as_str).collect();
+        for lines in [&BODY[..], &chrome[..], &table[..], &list[..]] {
+            assert_eq!(unwrap_lines(lines), None, "{lines:?}");
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["samples", "tests/fixtures/signals"] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("the directory") {
+                let path = entry.expect("an entry").path();
+                if path.extension().is_some_and(|e| e == "txt") {
+                    let text = std::fs::read_to_string(&path).expect("UTF-8 text");
+                    let lines: Vec<&str> = text.lines().collect();
+                    assert_eq!(unwrap_lines(&lines), None, "{}", path.display());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lines_of_one_length_among_longer_ones_or_each_ending_a_sentence_are_not_wrapped() {
+        let han = |n: usize, end: &str| -> String {
+            let mut s: String = "法治政府建设工作规范".chars().cycle().take(n).collect();
+            s.push_str(end);
+            s
+        };
+        // Six lines of one length among paragraphs wider than any full line would be.
+        let mut mixed: Vec<String> = (0..6).map(|_| han(50, "")).collect();
+        mixed.extend([90, 100, 108, 115].map(|n| han(n, "。")));
+        // A list whose items happen to be as long as each other, each a sentence.
+        let list: Vec<String> = (0..10).map(|_| han(29, "。")).collect();
+        for lines in [&mixed, &list] {
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            assert_eq!(unwrap_lines(&lines), None);
+        }
+    }
+
+    #[test]
+    fn a_metadata_line_after_a_full_title_starts_a_line_of_its_own() {
+        let title = "青石县人民政府关于2023年度法治政府建设工作情况的报告";
+        let per_line = width(title) / 2;
+        let mut lines = vec![
+            title.to_string(),
+            "发布时间：2024-03-15 来源：县司法局".into(),
+        ];
+        lines.extend(set(&BODY, per_line, 1000));
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let got = unwrap_lines(&lines).expect("the lines look wrapped");
+        assert_eq!(got[0], (0, title.to_string()));
+        assert_eq!(got[1].0, 1);
+    }
+}
