@@ -307,9 +307,9 @@ fn looks_set(widths: &[usize], typical: usize) -> bool {
 /// paragraph, the index of its first line and its text, lines joined. `None` when the lines do
 /// not look wrapped (nearly every file, which has a paragraph per line): fewer than
 /// [`MIN_WRAPPED_LINES`] non-blank lines, widths that do not look set ([`looks_set`]), or
-/// most full lines ending a sentence. The first test is on byte lengths, so that an ordinary file costs
-/// one pass over its line lengths. A blank line ends a paragraph; page-number lines (`- 3 -`,
-/// `第3页`) are left out, and a paragraph runs on across them.
+/// most full lines ending a sentence. The first test is on byte lengths, so that an ordinary
+/// file costs one pass over its line lengths. A blank line ends a paragraph; page-number lines
+/// (`- 3 -`, `第3页`) are left out, and a paragraph runs on across them.
 pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
     // A line of more than this many bytes is wider than any full line of a wrapped text (a
     // character is at most twice as wide as it has bytes). One in ten of them, as a paragraph
@@ -351,8 +351,8 @@ pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
         .filter(|(_, w)| *w + slack(typical) >= typical)
         .map(|((_, l), _)| *l)
         .collect();
-    let open = full.iter().filter(|l| !ends_sentence(l)).count();
-    if open * 2 <= full.len() {
+    let mid_sentence = full.iter().filter(|l| !ends_sentence(l)).count();
+    if mid_sentence * 2 <= full.len() {
         return None;
     }
     // The lines in order, `None` for a blank one; page numbers left out, so that a paragraph
