@@ -370,20 +370,31 @@ pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
             (i, line)
         })
         .collect();
-    let mut out: Vec<(usize, String)> = Vec::new();
-    // The paragraph being built: its first line's index, its text, and the position in `items`
+    // A table's rows and a page's metadata lines stay lines of their own.
+    Some(paragraphs(&items, |(_, prev), (_, next)| {
+        prev.text.contains('\t') || next.text.contains('\t') || starts_with_label(&next.text)
+    }))
+}
+
+/// Lines to paragraphs: each run of lines where one [`continues`] the one before, ended by a
+/// blank (`None`) or where `apart(previous, next)` says two lines cannot be one paragraph. Each
+/// paragraph comes with the key of its first line (its page, its line number).
+pub(crate) fn paragraphs<K: Copy>(
+    items: &[(K, Option<Line>)],
+    apart: impl Fn((K, &Line), (K, &Line)) -> bool,
+) -> Vec<(K, String)> {
+    let mut out = Vec::new();
+    // The paragraph being built: its first line's key, its text, and the position in `items`
     // of its last line and whether that line is its first.
-    let mut open: Option<(usize, String, usize, bool)> = None;
-    for (k, (i, item)) in items.iter().enumerate() {
+    let mut open: Option<(K, String, usize, bool)> = None;
+    for (k, (key, item)) in items.iter().enumerate() {
         let Some(next) = item else {
             out.extend(open.take().map(|(first, text, ..)| (first, text)));
             continue;
         };
         if let Some((_, text, last, single)) = open.as_mut()
-            && let Some(prev) = &items[*last].1
-            && !prev.text.contains('\t')
-            && !next.text.contains('\t')
-            && !starts_with_label(&next.text)
+            && let (prev_key, Some(prev)) = (items[*last].0, &items[*last].1)
+            && !apart((prev_key, prev), (*key, next))
             && continues(
                 prev,
                 *single,
@@ -397,10 +408,10 @@ pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
             continue;
         }
         out.extend(open.take().map(|(first, text, ..)| (first, text)));
-        open = Some((*i, next.text.clone(), k, true));
+        open = Some((*key, next.text.clone(), k, true));
     }
     out.extend(open.take().map(|(first, text, ..)| (first, text)));
-    Some(out)
+    out
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! again, using the line widths, sentence-final punctuation, heading markers and the first-line
 //! indent of official documents (每个自然段左空二字), and drops page-number headers and footers.
 
-use crate::wrap::{Line, continues, is_page_number, join, typical_width, width};
+use crate::wrap::{Line, is_page_number, paragraphs, typical_width, width};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -326,42 +326,8 @@ pub fn rebuild(pages: &[&str]) -> Vec<String> {
         })
         .collect();
     let mut out: Vec<Vec<String>> = vec![Vec::new(); pages.len()];
-    // The paragraph being built: its page, its text, the index of its last visual line and
-    // whether that line started the paragraph.
-    let mut open: Option<(usize, String, usize, bool)> = None;
-    for (i, (p, item)) in items.iter().enumerate() {
-        // A page without text (a blank or an image page) ends the paragraph before it.
-        if open
-            .as_ref()
-            .is_some_and(|(_, _, last, _)| *p > items[*last].0 + 1)
-            && let Some((page, text, ..)) = open.take()
-        {
-            out[page].push(text);
-        }
-        let Some(line) = item else {
-            // A blank line inside a page separates blocks.
-            if let Some((page, text, ..)) = open.take() {
-                out[page].push(text);
-            }
-            continue;
-        };
-        if let Some((_, text, last, single)) = open.as_mut()
-            && let Some(prev) = items[*last].1.as_ref()
-        {
-            let after = items.get(i + 1).and_then(|(_, l)| l.as_ref());
-            if continues(prev, *single, line, after) {
-                join(text, &line.text);
-                *last = i;
-                *single = false;
-                continue;
-            }
-        }
-        if let Some((page, text, ..)) = open.take() {
-            out[page].push(text);
-        }
-        open = Some((*p, line.text.clone(), i, true));
-    }
-    if let Some((page, text, ..)) = open.take() {
+    // A page without text (a blank or an image page) ends the paragraph before it.
+    for (page, text) in paragraphs(&items, |(p, _), (q, _)| q > p + 1) {
         out[page].push(text);
     }
     out.into_iter()
@@ -409,7 +375,7 @@ mod pdf_gen;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wrap::{ends_sentence, starts_with_marker};
+    use crate::wrap::{ends_sentence, join, starts_with_marker};
 
     fn pdftotext_installed() -> bool {
         let ok = Command::new("pdftotext").arg("-v").output().is_ok();
@@ -556,6 +522,21 @@ mod tests {
         );
         assert_eq!(p2.len(), 1, "{p2:?}");
         assert!(p2[0].starts_with("第三段"));
+    }
+
+    #[test]
+    fn a_page_without_text_ends_the_paragraph_before_it() {
+        // The same break as above, with a blank (image) page between the two halves.
+        let long = para("（二）深化改革，", 200);
+        let lines = set(&[&long], 38);
+        let cut = 2;
+        assert!(!ends_sentence(&lines[cut - 1]));
+        let together = rebuild(&[&page(&lines[..cut]), &page(&lines[cut..])]);
+        assert_eq!(together[0], long);
+        let apart = rebuild(&[&page(&lines[..cut]), "", &page(&lines[cut..])]);
+        assert_eq!(apart.len(), 3);
+        assert_eq!(apart[0], lines[..cut].concat());
+        assert_eq!(apart[2], lines[cut..].concat());
     }
 
     #[test]
