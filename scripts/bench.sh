@@ -15,6 +15,8 @@
 # For every corpus it times, BENCH_RUNS times each, with /usr/bin/time -v:
 #   auditor --format json DIR > /dev/null
 #   auditor --summary DIR > /dev/null
+#   auditor --rules benches/floor.toml --format json DIR > /dev/null
+#                                         (one rule: the pipeline's cost without the rules)
 #   rg -c -f PATTERNS DIR > /dev/null     (PATTERNS = `auditor rules patterns 2021`)
 # and reports the median wall time, the throughput in MB/s (10^6 bytes of input per second),
 # the median CPU time (user + sys, steadier than wall time on a busy machine), the largest peak
@@ -149,10 +151,13 @@ for n in $sizes; do
     json_wall=$WALL json_cpu=$CPU json_rss=$RSS
     measure "summary-$n" "$bin" --summary "$dir"
     summary_wall=$WALL summary_cpu=$CPU summary_rss=$RSS
+    measure "floor-$n" "$bin" --rules "$root/benches/floor.toml" --format json "$dir"
+    floor_wall=$WALL floor_cpu=$CPU floor_rss=$RSS
     say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
     row "$n" "$mib" "auditor --format json" "$json_wall" "$json_cpu" "$bytes" "$json_rss" "$rg_wall" "$rg_cpu"
     row "$n" "$mib" "auditor --summary" "$summary_wall" "$summary_cpu" "$bytes" "$summary_rss" "$rg_wall" "$rg_cpu"
+    row "$n" "$mib" "auditor --rules benches/floor.toml --format json" "$floor_wall" "$floor_cpu" "$bytes" "$floor_rss" "$rg_wall" "$rg_cpu"
     row "$n" "$mib" "rg -c -f patterns.txt" "$rg_wall" "$rg_cpu" "$bytes" "$rg_rss" "$rg_wall" "$rg_cpu"
     if [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_DIR:-}" ]; then
         rm -rf "$dir"
