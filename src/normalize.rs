@@ -36,6 +36,25 @@ impl Folded {
         self.base as usize + i + dropped
     }
 
+    /// Drop a byte range (on char boundaries) from the folded text, keeping the way back to the
+    /// original: the dropped chars count as dropped by folding.
+    pub fn remove(&mut self, range: std::ops::Range<usize>) {
+        let at = self.text[..range.start].chars().count() as u32;
+        let n = self.text[range.clone()].chars().count() as u32;
+        // Chars dropped after the range now have `n` fewer chars of text before them; those
+        // inside it, `at`.
+        for k in &mut self.dropped {
+            if *k > at {
+                *k = k.saturating_sub(n).max(at);
+            }
+        }
+        let from = self.dropped.partition_point(|&k| k <= at);
+        self.dropped
+            .splice(from..from, std::iter::repeat_n(at, n as usize));
+        self.text.replace_range(range, "");
+        self.chars -= n as usize;
+    }
+
     /// The folded text from byte `at` on (a char boundary), keeping the way back to the
     /// original.
     pub fn tail(&self, at: usize) -> Folded {
@@ -424,6 +443,23 @@ mod tests {
         let f = fold("法\u{200B}治");
         assert_eq!(f.text, "法治");
         assert_eq!(f.origins(), vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn a_removed_range_maps_back_around_itself_and_around_dropped_characters() {
+        // Original chars: 甲0 ZWSP1 乙2 第3 2(4) 页5 丙6 ZWSP7 丁8.
+        let mut f = fold("甲\u{200B}乙第2页丙\u{200B}丁");
+        assert_eq!(f.text, "甲乙第2页丙丁");
+        let at = f.text.find('第').unwrap();
+        f.remove(at..at + "第2页".len());
+        assert_eq!(f.text, "甲乙丙丁");
+        assert_eq!(f.chars(), 4);
+        assert_eq!(f.origins(), vec![0, 2, 6, 8, 9]);
+        // Removing a range that holds a character folding dropped.
+        let mut f = fold("甲乙\u{200B}丙丁");
+        f.remove("甲".len().."甲乙丙".len());
+        assert_eq!(f.text, "甲丁");
+        assert_eq!(f.origins(), vec![0, 4, 5]);
     }
 
     #[test]

@@ -198,8 +198,7 @@ static CHROME: LazyLock<Regex> = LazyLock::new(|| {
         r"文号|发文字号|发文机关|制发机构|成文日期|有效性|公开方式|公开范围|",
         r"打印本页|【?打印|关闭窗口|【?关闭|扫一扫|分享到|字号|【?字体|相关文章|相关链接|相关阅读|上一篇|下一篇|",
         r"版权所有|主办单位|承办单位|网站标识码|网站地图|联系我们|今天是|发布日期|发布时间|更新时间|生成日期|作者\s*:|",
-        r"本文档|文档由|用户上传|下载文档|立即下载|点击下载|免费下载|文档贡献者|原创力文档|道客巴巴|豆丁网|百度文库|",
-        r"第\s*[0-9０-９]+\s*页)",
+        r"本文档|文档由|用户上传|下载文档|立即下载|点击下载|免费下载|文档贡献者|原创力文档|道客巴巴|豆丁网|百度文库)",
     ))
 });
 
@@ -238,9 +237,7 @@ static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static CHROME_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"ICP备|网站标识码|公网安备|仅供.{0,6}(?:学习|参考|交流)|共\s*[0-9０-９]+\s*页|首页\s*>|访问量\s*:|浏览次数\s*:",
-    )
+    re(r"ICP备|网站标识码|公网安备|仅供.{0,6}(?:学习|参考|交流)|首页\s*>|访问量\s*:|浏览次数\s*:")
 });
 /// Lines that open the trailer of a web page: everything after them is chrome.
 static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
@@ -648,6 +645,66 @@ fn is_chrome(b: &Block) -> bool {
     chrome_line(t) || spaced_chrome() || CHROME_ANYWHERE.is_match(t) || CLOCK.is_match(t)
 }
 
+/// The page markers of a folded line (`第2页`, `共 9 页`, `第2页/共9页`): byte ranges, markers
+/// that only spaces, slashes or commas separate taken as one. Read by hand: the line is searched
+/// for 页 first, which most lines do not hold.
+fn page_markers(text: &str) -> Vec<Range<usize>> {
+    let mut found: Vec<Range<usize>> = Vec::new();
+    for (at, _) in text.match_indices('页') {
+        let head = text[..at].trim_end();
+        let number = head.trim_end_matches(|c: char| c.is_ascii_digit());
+        if !(1..=4).contains(&(head.len() - number.len())) {
+            continue;
+        }
+        let Some(start) = number.trim_end().strip_suffix(['第', '共']).map(str::len) else {
+            continue;
+        };
+        let end = at + '页'.len_utf8();
+        match found.last_mut() {
+            Some(last)
+                if text[last.end..start]
+                    .chars()
+                    .all(|c| matches!(c, ' ' | '/' | ',')) =>
+            {
+                last.end = end;
+            }
+            _ => found.push(start..end),
+        }
+    }
+    found
+}
+
+/// A document-sharing site's page markers in a block (`第2页 共9页`): a block that holds
+/// nothing else but a running header is chrome, and `true` is returned; glued into a sentence
+/// or a heading, a page with its count is dropped from the folded text, so that the sentence and a heading marker after them read as they were written
+/// before the site paginated them. The original text keeps them.
+fn drop_page_markers(b: &mut Block) -> bool {
+    if !b.folded.text.contains('页') {
+        return false;
+    }
+    let markers = page_markers(&b.folded.text);
+    if markers.is_empty() {
+        return false;
+    }
+    let mut rest = b.folded.text.clone();
+    for m in markers.iter().rev() {
+        rest.replace_range(m.clone(), "");
+    }
+    // A running header (the title, then the page) is chrome; a sentence or a heading is not.
+    if !rest.contains(['。', ',', ';', '!', '?']) && heading_marker(rest.trim()).is_none() {
+        return true;
+    }
+    // In running text, only a page with its count is a marker: `共9页` alone may be what the
+    // sentence says.
+    for m in markers.into_iter().rev() {
+        let marker = &b.folded.text[m.clone()];
+        if marker.starts_with('第') && marker.contains('共') {
+            b.folded.remove(m);
+        }
+    }
+    false
+}
+
 /// Whether a line may hold [`MIDLINE_HEADING`]: in its folded form, a `。`, then (after spaces
 /// and an optional opening parenthesis) a Chinese numeral. Checked without building the folded
 /// line, it spares most lines the folding that the regex needs; and only the characters after
@@ -775,13 +832,14 @@ impl Report {
         for (i, line) in logical {
             for piece in split_line(line.trim(), &mut last_number) {
                 let mut b = Block::new(i + 1, piece, simplify);
+                let page_chrome = drop_page_markers(&mut b);
                 let marker = heading_marker(&b.folded.text);
                 match marker {
                     Some((1, Some(n), _)) => last_number = [n, 0],
                     Some((2, Some(n), _)) => last_number[1] = n,
                     _ => {}
                 }
-                if is_chrome(&b) {
+                if page_chrome || is_chrome(&b) {
                     b.kind = BlockKind::Chrome;
                 }
                 blocks.push(b);
@@ -1022,10 +1080,17 @@ fn ends_mid_sentence(b: &Block) -> bool {
         BlockKind::Heading(h) => h.body_start < b.folded.text.len(),
         _ => false,
     };
-    running_text
-        && b.chars() >= 6
-        && !b.text.trim_end().ends_with(LINE_CLOSERS)
-        && !b.folded.text.trim_end().ends_with(LINE_CLOSERS)
+    running_text && b.chars() >= 6 && !ends_sentence(&b.text) && !ends_sentence(&b.folded.text)
+}
+
+/// Whether a line's last sentence is complete: it ends with a closer, or with a closer and then
+/// a page number of up to three digits that a document-sharing site glued to it (`…100%。2`).
+fn ends_sentence(line: &str) -> bool {
+    let line = line.trim_end();
+    let before_digits = line.trim_end_matches(|c: char| c.is_ascii_digit());
+    let glued_number = (1..=3).contains(&(line.len() - before_digits.len()));
+    line.ends_with(LINE_CLOSERS)
+        || (glued_number && before_digits.trim_end().ends_with(LINE_CLOSERS))
 }
 
 fn is_title_candidate(t: &str) -> bool {
@@ -1438,6 +1503,53 @@ mod tests {
         assert_eq!(kinds(&r)[..3], ["h2:执法监督", "body", "body"]);
         assert_eq!(r.blocks[2].folded.text, "行政执法人员持证上岗。");
         assert_eq!(r.blocks[3].heading().unwrap().number, Some(2));
+    }
+
+    #[test]
+    fn a_page_number_glued_after_a_sentence_end_leaves_the_next_item_a_heading() {
+        let r = Report::parse(
+            "（一）执法监督\n1.落实三项制度。审核率100%。2\n2.开展卫片执法。查处案件38宗。\n3.打击非法采矿。\n",
+        );
+        let numbers: Vec<_> = r.headings().map(|(_, h)| h.number).collect();
+        assert_eq!(numbers, [Some(1), Some(1), Some(2), Some(3)]);
+        // Without a sentence end before it, a number ending a line is the sentence running on.
+        let r = Report::parse("（一）执法监督\n全年办理行政复议案件共计12\n3、件，全部办结。\n");
+        assert_eq!(kinds(&r), ["h2:执法监督", "body", "body"]);
+    }
+
+    #[test]
+    fn page_markers_glued_into_a_line_are_dropped_from_what_the_rules_read() {
+        let r = Report::parse(concat!(
+            "某县2023年度法治政府建设情况报告 第1页 共9页\n",
+            "（一）执法监督\n",
+            "1.落实三项制度。持证执法人员27名，第2页 共9页现场执法配备记录仪12台。\n",
+            "第3页/共9页2.开展卫片执法。查处案件38宗。\n",
+            "第 4 页，共 9 页\n",
+            "二、存在的不足第5页 共9页\n",
+        ));
+        // The running header and the page alone are chrome; the rest keep their text as
+        // written, and the rules read it without the markers.
+        assert_eq!(r.blocks[0].kind, BlockKind::Chrome);
+        assert_eq!(r.blocks[4].kind, BlockKind::Chrome);
+        assert_eq!(
+            r.blocks[2].folded.text,
+            "1.落实三项制度。持证执法人员27名,现场执法配备记录仪12台。"
+        );
+        assert!(r.blocks[2].text.contains("第2页 共9页"));
+        let numbers: Vec<_> = r.headings().map(|(_, h)| (h.rank, h.number)).collect();
+        assert_eq!(
+            numbers,
+            [(2, Some(1)), (3, Some(1)), (3, Some(2)), (1, Some(2))]
+        );
+        // A quote maps back to the original across the dropped marker.
+        let f = &r.blocks[2].folded;
+        let after = f.text.find("现场").unwrap();
+        let i = f.text[..after].chars().count();
+        let original: String = r.blocks[2].text.chars().skip(f.origin(i)).take(2).collect();
+        assert_eq!(original, "现场");
+        // In a sentence, a page or a count of pages alone is what the sentence says.
+        let r = Report::parse("卷宗共9页，第3页载明处罚依据。");
+        assert_eq!(r.blocks[0].folded.text, "卷宗共9页,第3页载明处罚依据。");
     }
 
     #[test]
