@@ -607,7 +607,11 @@ fn section_verdict(
             let heads: Vec<Evidence> = part
                 .blocks
                 .iter()
-                .filter(|&&b| report.blocks[b].heading().is_some_and(|h| h.rank == 1))
+                .filter(|&&b| {
+                    report.blocks[b]
+                        .heading()
+                        .is_some_and(|h| report.level_of(h.rank) == 1)
+                })
                 .map(|&b| heading_evidence(report, b))
                 .collect();
             let until: Vec<String> = s
@@ -1259,6 +1263,13 @@ mod tests {
         assert_eq!(
             f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
             [1, 3]
+        );
+        // The parts are the report's top level, whatever its marker: here 第X部分 over 一、.
+        let text = "第一部分 坚持党的领导\n一、健全机制\n全年召开会议十次。\n第二部分 深化改革\n一、精简审批\n办结事项百件。\n第三部分 2023年工作安排\n继续推进。";
+        let f = verdict(&p, text, "a");
+        assert_eq!(
+            f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [1, 4]
         );
     }
 

@@ -181,13 +181,18 @@ pub(crate) fn ends_open(line: &str) -> bool {
         .is_some_and(|c| "，、,（(《“‘「『【".contains(c))
 }
 
-/// Starts with a heading marker: 一、 （一） (一) 1. 1． 1、 （1） (1) ①.
+/// Starts with a heading marker: 第一部分 第一章 一、 （一） (一) 1. 1． 1、 （1） (1) ①.
 pub(crate) fn starts_with_marker(line: &str) -> bool {
     let chars: Vec<char> = line.chars().take(8).collect();
     let is_cn = |c: char| "一二三四五六七八九十".contains(c);
     let cn = chars.iter().take_while(|&&c| is_cn(c)).count();
     if (1..=3).contains(&cn) && chars.get(cn) == Some(&'、') {
         return true;
+    }
+    if chars.first() == Some(&'第') {
+        let cn = chars[1..].iter().take_while(|&&c| is_cn(c)).count();
+        let rest: String = chars[1 + cn..].iter().take(2).collect();
+        return (1..=3).contains(&cn) && (rest == "部分" || rest.starts_with('章'));
     }
     let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
     if (1..=2).contains(&digits) {

@@ -19,7 +19,7 @@ const NEWLINE_NAME: &str = "line\n::error::injected.txt";
 /// An input that does not exist: an unreadable report.
 const MISSING: &str = "missing.txt";
 /// The bundled samples (samples/*.txt).
-const SAMPLES: usize = 19;
+const SAMPLES: usize = 20;
 
 fn auditor() -> Command {
     let mut cmd = Command::cargo_bin("auditor").unwrap();
