@@ -803,10 +803,10 @@ fn after_boundary(tail: &Regex, text: &str, excluded: fn(char) -> bool) -> Vec<R
 
 static PERCENT_WORDS: LazyLock<Regex> =
     LazyLock::new(|| re(r"百分之[零〇一二三四五六七八九十百点]+"));
-/// A blank left where a figure belongs: XX件, ××%, *次.
+/// A blank left where a figure belongs: XX件, ××%, *次, ___%, □□件.
 static PLACEHOLDER_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?:[Xx×]{{1,4}}|\*{{1,3}})\s*(?:余|多)?\s*(?:[%‰]|{MEASURE})"
+        r"(?:[Xx×]{{1,4}}|\*{{1,3}}|_{{2,}}|□{{1,4}})\s*(?:余|多)?\s*(?:[%‰]|{MEASURE})"
     ))
 });
 
