@@ -118,6 +118,11 @@ pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
             for g in &c.together {
                 out.push(format!("Counts {} together in {unit}.", patterns(g)));
             }
+            if !c.in_headings {
+                out.push(
+                    "Headings' titles do not count: a heading announces, the text reports.".into(),
+                );
+            }
             out.push(if c.forbid {
                 "A gap when anything counts; every place is listed as evidence.".into()
             } else {

@@ -916,7 +916,15 @@ fn content_verdict(report: &Report, pack: &Pack, parts: &Parts, c: &ContentCheck
             return (c.if_missing, message, Vec::new());
         }
     };
-    let from = |b: usize| text_from(report, parts, &c.scope, b);
+    let with_titles = |b: usize| text_from(report, parts, &c.scope, b);
+    // Without the titles of headings, the text starts after a heading's title.
+    let from = |b: usize| {
+        let title_end = match report.blocks[b].heading() {
+            Some(h) if !c.in_headings => h.body_start,
+            _ => 0,
+        };
+        with_titles(b).max(title_end)
+    };
     let mut found = content_matches(report, c, &blocks, &from);
     let n = found.len();
     match (c.forbid, n == 0) {
@@ -926,6 +934,16 @@ fn content_verdict(report: &Report, pack: &Pack, parts: &Parts, c: &ContentCheck
             (Status::Pass, message, found)
         }
         (false, true) => {
+            // A heading that announces it, over text that does not report it.
+            if !c.in_headings {
+                let mut titles = content_matches(report, c, &blocks, &with_titles);
+                if !titles.is_empty() {
+                    titles.truncate(MAX_EVIDENCE);
+                    let message =
+                        format!("only a heading names it in {where_}: the text does not report it");
+                    return (Status::Gap, message, titles);
+                }
+            }
             // Say what was found where it does not count (第一责任人 only inside the plan).
             if let Scope::Except(excluded) = &c.scope {
                 for &p in excluded {
@@ -1333,6 +1351,30 @@ mod tests {
             verdict(&p, "县长主持会议。干部述法。", "c").status,
             Status::Pass
         );
+    }
+
+    #[test]
+    fn without_headings_a_title_announces_and_only_the_text_counts() {
+        let p = pack(&rule(
+            "c",
+            "content",
+            "any = ['第一责任人']\nin-headings = false",
+        ));
+        let announced = "一、主要举措\n全年办结案件十件。\n二、党政主要负责人履行第一责任人职责情况\n主要领导高度重视。";
+        let f = verdict(&p, announced, "c");
+        assert_eq!(f.status, Status::Gap);
+        assert!(
+            f.message.starts_with("only a heading names it"),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.evidence[0].line, 3);
+        // The body of a heading that runs on after its title is text.
+        let reported = "一、主要举措\n（一）履职情况。县长认真履行第一责任人职责。";
+        assert_eq!(verdict(&p, reported, "c").status, Status::Pass);
+        // By default, a title counts like any text.
+        let p = pack(&rule("c", "content", "any = ['第一责任人']"));
+        assert_eq!(verdict(&p, announced, "c").status, Status::Pass);
     }
 
     #[test]

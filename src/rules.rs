@@ -170,6 +170,7 @@ struct RawRule {
     together: Vec<Patterns>,
     within: Option<Within>,
     forbid: Option<bool>,
+    in_headings: Option<bool>,
     if_missing: Option<Status>,
     offset: Option<i32>,
     #[serde(default)]
@@ -211,7 +212,15 @@ const KINDS: &[(&str, &[&str])] = &[
     ),
     (
         "content",
-        &["scope", "any", "together", "within", "forbid", "if-missing"],
+        &[
+            "scope",
+            "any",
+            "together",
+            "within",
+            "forbid",
+            "in-headings",
+            "if-missing",
+        ],
     ),
     ("year", &["scope", "offset", "relative", "if-missing"]),
     ("publication", &["deadline", "statement", "scope"]),
@@ -242,7 +251,7 @@ impl RawRule {
             };
         }
         take!(opt: name, kind, severity, basis, help, levels, otherwise, min_chars, min_items, scope,
-              within, forbid, if_missing, offset, deadline, max_stock_ratio, min_figures, results, plan;
+              within, forbid, in_headings, if_missing, offset, deadline, max_stock_ratio, min_figures, results, plan;
               list: example, headings, fallback, until, any, together, relative, statement, parts,
                     about_others, stock);
         // Errors about the merged rule point at the override, in its own file.
@@ -265,6 +274,7 @@ impl RawRule {
             ("together", !self.together.is_empty()),
             ("within", self.within.is_some()),
             ("forbid", self.forbid.is_some()),
+            ("in-headings", self.in_headings.is_some()),
             ("if-missing", self.if_missing.is_some()),
             ("offset", self.offset.is_some()),
             ("relative", !self.relative.is_empty()),
@@ -363,6 +373,10 @@ pub struct ContentCheck {
     pub together: Vec<Vec<Regex>>,
     pub within: Within,
     pub forbid: bool,
+    /// Whether the titles of headings count. A heading announces a part (三、党政主要负责人履行
+    /// 第一责任人职责情况); with `false`, only the text reports it, and a title alone is named in
+    /// the gap's message.
+    pub in_headings: bool,
     pub if_missing: Status,
     /// One regex that matches wherever any of the patterns could, compiled on first use (see
     /// [`ContentCheck::prefilter`]).
@@ -1325,6 +1339,7 @@ impl RuleCx<'_> {
                     group_filter: std::sync::OnceLock::new(),
                     within: r.within.unwrap_or_default(),
                     forbid: r.forbid.unwrap_or(false),
+                    in_headings: r.in_headings.unwrap_or(true),
                     if_missing: r.if_missing.unwrap_or(Status::Gap),
                 })
             }
