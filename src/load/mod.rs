@@ -355,9 +355,12 @@ pub fn sniff(bytes: &[u8], path: Option<&Path>) -> SourceFormat {
     }
 }
 
-/// Markdown to plain lines, one for one: emphasis, quote and list markers go, `#` headings stay
-/// (the outline reads them).
+/// Markdown to plain lines, one for one: emphasis, quote and bullet markers go, `#` headings stay
+/// (the outline reads them), and ordered lists are numbered as Markdown shows them: `1.` on
+/// every item is 1, 2, 3 from the list's first number.
 fn plain_markdown(text: &str) -> String {
+    // The number the next item of the current ordered list shows, while in one.
+    let mut next: Option<u64> = None;
     crate::normalize::lines(text)
         .iter()
         .map(|line| {
@@ -367,7 +370,21 @@ fn plain_markdown(text: &str) -> String {
                 .strip_prefix("- ")
                 .or_else(|| t.strip_prefix("* "))
                 .unwrap_or(t);
-            t.replace("**", "").replace("__", "")
+            let t = t.replace("**", "").replace("__", "");
+            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+            let item = (1..=9).contains(&digits)
+                && matches!(t.as_bytes().get(digits), Some(b'.' | b')'))
+                && t.as_bytes().get(digits + 1) == Some(&b' ');
+            if item {
+                let number = next.unwrap_or_else(|| t[..digits].parse().unwrap_or(1));
+                next = Some(number + 1);
+                return format!("{number}{}", &t[digits..]);
+            }
+            // Blank lines between items keep the list going; any other line ends it.
+            if !t.trim().is_empty() {
+                next = None;
+            }
+            t
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -516,6 +533,16 @@ mod tests {
         assert_eq!(
             plain_markdown("# 标题\n\n**一、主要举措**\n- 一是学法"),
             "# 标题\n\n一、主要举措\n一是学法"
+        );
+    }
+
+    #[test]
+    fn markdown_ordered_lists_are_numbered_as_markdown_shows_them() {
+        assert_eq!(
+            plain_markdown(
+                "## 一、问题\n1. 甲\n1. 乙\n\n1. 丙\n## 二、安排\n3. 丁\n3. 戊\n1.5万人次参加"
+            ),
+            "## 一、问题\n1. 甲\n2. 乙\n\n3. 丙\n## 二、安排\n3. 丁\n4. 戊\n1.5万人次参加"
         );
     }
 
