@@ -97,6 +97,12 @@ pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
                     until.join(" / ")
                 ));
             }
+            if !s.continued_by.is_empty() {
+                out.push(format!(
+                    "Goes on over the headings of its level right after it that match {} and name no other part.",
+                    patterns(&s.continued_by)
+                ));
+            }
             if s.min_chars > 0 || s.min_items > 0 {
                 out.push(format!(
                     "The part needs at least {} characters and {} items.",

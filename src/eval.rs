@@ -436,7 +436,20 @@ fn by_heading(
         };
         best = child;
     }
-    let blocks = report.section(best).filter(in_scope).collect();
+    // Sections of the same level right after it that only go on with it.
+    let mut end = report.section(best).end;
+    let rank = report.blocks[best].heading().map(|h| h.rank);
+    while let Some(h) = report.blocks.get(end).and_then(|b| b.heading()) {
+        let goes_on = Some(h.rank) == rank
+            && in_scope(&end)
+            && s.continued_by.iter().any(|re| re.is_match(&h.title))
+            && !combined(end);
+        if !goes_on {
+            break;
+        }
+        end = report.section(end).end;
+    }
+    let blocks = (best..end).filter(in_scope).collect();
     Some(Part {
         blocks,
         how: FoundBy::Heading(best),
@@ -1289,6 +1302,26 @@ mod tests {
             f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
             [1, 4]
         );
+    }
+
+    #[test]
+    fn a_part_goes_on_over_the_sections_of_its_level_that_continue_it() {
+        let p = pack(&rule(
+            "s",
+            "section",
+            "headings = ['存在的问题']\ncontinued-by = ['原因']",
+        ));
+        let report = Report::parse(
+            "一、主要举措\n正文。\n二、存在的问题\n一是队伍薄弱。\n三、问题产生的原因\n一是培训不足。\n四、原因分析和2024年工作安排\n一是加强培训。",
+        );
+        let parts = find_parts(&report, &p);
+        let s = p.rule_index("s").unwrap();
+        // Over 三、…原因, not over 四、, which names the plan too.
+        assert_eq!(parts.found[s].as_ref().unwrap().blocks, [2, 3, 4, 5]);
+        let without = pack(&rule("s", "section", "headings = ['存在的问题']"));
+        let parts = find_parts(&report, &without);
+        let s = without.rule_index("s").unwrap();
+        assert_eq!(parts.found[s].as_ref().unwrap().blocks, [2, 3]);
     }
 
     #[test]

@@ -160,6 +160,8 @@ struct RawRule {
     otherwise: Option<Spanned<String>>,
     #[serde(default)]
     until: Patterns,
+    #[serde(default)]
+    continued_by: Patterns,
     min_chars: Option<usize>,
     min_items: Option<usize>,
     // content, year, publication
@@ -205,6 +207,7 @@ const KINDS: &[(&str, &[&str])] = &[
             "levels",
             "otherwise",
             "until",
+            "continued-by",
             "min-chars",
             "min-items",
             "scope",
@@ -252,7 +255,7 @@ impl RawRule {
         }
         take!(opt: name, kind, severity, basis, help, levels, otherwise, min_chars, min_items, scope,
               within, forbid, in_headings, if_missing, offset, deadline, max_stock_ratio, min_figures, results, plan;
-              list: example, headings, fallback, until, any, together, relative, statement, parts,
+              list: example, headings, fallback, until, continued_by, any, together, relative, statement, parts,
                     about_others, stock);
         // Errors about the merged rule point at the override, in its own file.
         self.id = o.id;
@@ -267,6 +270,7 @@ impl RawRule {
             ("levels", self.levels.is_some()),
             ("otherwise", self.otherwise.is_some()),
             ("until", !self.until.is_empty()),
+            ("continued-by", !self.continued_by.is_empty()),
             ("min-chars", self.min_chars.is_some()),
             ("min-items", self.min_items.is_some()),
             ("scope", self.scope.is_some()),
@@ -319,6 +323,9 @@ pub struct SectionCheck {
     /// Take the leading top-level parts as this part when neither heading nor fallback is found.
     pub leading_parts: bool,
     pub until: Vec<usize>,
+    /// Headings of the part's level right after it that go on with it (三、问题产生的原因 after
+    /// 二、存在的问题) when they name no other part.
+    pub continued_by: Vec<Regex>,
     pub min_chars: usize,
     pub min_items: usize,
     pub scope: Scope,
@@ -1316,6 +1323,7 @@ impl RuleCx<'_> {
                     levels: r.levels.clone(),
                     leading_parts,
                     until,
+                    continued_by: self.patterns(&r.continued_by),
                     min_chars: r.min_chars.unwrap_or(0),
                     min_items: r.min_items.unwrap_or(0),
                     scope: self.scope(Scope::Body),
