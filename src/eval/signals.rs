@@ -850,6 +850,49 @@ pub(crate) fn placeholders_in(text: &str) -> usize {
     PLACEHOLDER_FIGURE.find_iter(text).count()
 }
 
+/// A measure word or a percent sign alone: the unit column of a table row.
+static UNIT_CELL: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"^(?:[%‰]|{MEASURE})$")));
+
+/// The numbers of a table row that gives its unit in a cell of its own (矛盾纠纷排查化解⇥件⇥3412⇥
+/// 3876, its tabs folded to spaces): the number cells after the unit are figures. A row is a
+/// line of three cells or more without sentence punctuation.
+fn table_row_figures(text: &str) -> Vec<Range<usize>> {
+    if text.contains(['。', ',', ';']) {
+        return Vec::new();
+    }
+    let cells: Vec<Range<usize>> = text
+        .split_whitespace()
+        .map(|c| {
+            let start = c.as_ptr() as usize - text.as_ptr() as usize;
+            start..start + c.len()
+        })
+        .collect();
+    let is_number = |c: &str| {
+        let digits = c.trim_end_matches('%');
+        !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && digits.as_bytes()[0].is_ascii_digit()
+    };
+    let numbers = cells
+        .iter()
+        .filter(|c| is_number(&text[(*c).clone()]))
+        .count();
+    if cells.len() < 3 || numbers == 0 {
+        return Vec::new();
+    }
+    let Some(unit) = cells
+        .iter()
+        .position(|c| UNIT_CELL.is_match(&text[c.clone()]))
+    else {
+        return Vec::new();
+    };
+    cells[unit + 1..]
+        .iter()
+        .filter(|c| is_number(&text[(*c).clone()]))
+        .cloned()
+        .collect()
+}
+
 /// The figures and the placeholders for figures in a text, as byte ranges.
 pub(crate) fn figures_in(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     // A four-digit number before 年 is a year and never matches, and a date's day (15日) has no
@@ -857,6 +900,7 @@ pub(crate) fn figures_in(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     let mut figures = after_boundary(&FIGURE, text, before_figure);
     figures.extend(after_boundary(&CHINESE_FIGURE, text, before_chinese_figure));
     figures.extend(PERCENT_WORDS.find_iter(text).map(|m| m.range()));
+    figures.extend(table_row_figures(text));
     figures.sort_by_key(|r| r.start);
     figures.dedup_by(|b, a| b.start < a.end);
     let placeholders = PLACEHOLDER_FIGURE
@@ -1504,6 +1548,11 @@ mod tests {
         assert_eq!(count("调解成功率百分之九十八。"), 1);
         assert_eq!(count("召开第二十次全体会议,第12次常务会议。"), 0);
         assert_eq!(count("共受理2023件。"), 1);
+        // A table row with its unit in a cell of its own (tabs fold to spaces).
+        assert_eq!(count("矛盾纠纷排查化解 件 3412 3876"), 2);
+        assert_eq!(count("行政复议纠错率 % 12.5 9.8"), 2);
+        assert_eq!(count("项目 单位 2022年 2023年"), 0);
+        assert_eq!(count("第3次会议 2023 12"), 0);
     }
 
     #[test]
