@@ -622,7 +622,15 @@ impl<'a> Marker<'a> {
 
 /// The heading's title (up to the first sentence end) and the length of text it takes.
 fn heading_title(rest: &str) -> (String, usize) {
-    let end = rest.find(['。', '!', '?', ';', ':']).unwrap_or(rest.len());
+    // A half-width full stop ends the title too after a Chinese character, when no digit
+    // follows (情况.局党组书记…, not 93.3%): some reports are typed with `.` for `。`.
+    let stop = rest.char_indices().find(|&(i, c)| {
+        matches!(c, '。' | '!' | '?' | ';' | ':')
+            || c == '.'
+                && rest[..i].chars().next_back().is_some_and(|p| !p.is_ascii())
+                && !rest[i + 1..].starts_with(|n: char| n.is_ascii_digit())
+    });
+    let end = stop.map_or(rest.len(), |(i, _)| i);
     let taken = rest[end..]
         .chars()
         .next()
@@ -1598,6 +1606,21 @@ mod tests {
         // part's 二、, and a mid-line 二、 after its 一、 opens a section.
         assert_eq!(r.section(0), 0..6);
         assert_eq!(r.section(6), 6..11);
+    }
+
+    #[test]
+    fn a_heading_title_ends_at_a_half_width_full_stop_after_chinese() {
+        let r = Report::parse(
+            "（五）局党组书记、局长履行第一责任人职责情况.局党组书记主持召开会议.\n（六）纠错率降至3.5%以下\n",
+        );
+        let titles: Vec<_> = r.headings().map(|(_, h)| h.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "局党组书记、局长履行第一责任人职责情况",
+                "纠错率降至3.5%以下"
+            ]
+        );
     }
 
     #[test]
