@@ -448,15 +448,31 @@ const GENERIC_WORDS: &[&str] = &[
 ];
 /// [`GENERIC_WORDS`] as one automaton, leftmost-first like a regex alternation: a sentence of
 /// the shortcomings is dense with them, and the automaton costs less per match than a regex.
-static GENERIC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    // A DFA: searched over every sentence of the shortcomings of every report, it repays its
-    // build (the builder picks one by itself only for fewer words).
+/// This one is quick to build, for a few reports ([`generic`]).
+static GENERIC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| generic_words(None));
+/// The same as a DFA, for a batch: searched over every sentence of the shortcomings of every
+/// report, it repays its build, six times the other's (the builder picks a DFA by itself only
+/// for fewer words).
+static GENERIC_DFA: LazyLock<aho_corasick::AhoCorasick> =
+    LazyLock::new(|| generic_words(Some(aho_corasick::AhoCorasickKind::DFA)));
+
+fn generic_words(kind: Option<aho_corasick::AhoCorasickKind>) -> aho_corasick::AhoCorasick {
     aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .kind(kind)
         .build(GENERIC_WORDS)
         .expect("the generic words build an automaton")
-});
+}
+
+/// The generic words' automaton for this run: the DFA when the batch is large enough for the
+/// prefilters, whose switch says the same thing.
+fn generic() -> &'static aho_corasick::AhoCorasick {
+    if super::prefilters_on() {
+        &GENERIC_DFA
+    } else {
+        &GENERIC
+    }
+}
 /// A sentence that gives causes, not a problem.
 static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^\s*(?:[一二三四五六七八九十]{1,3}是)?[^,;。]{0,12}(?:原因|根源|之所以)")
@@ -510,7 +526,7 @@ fn read_sentence(text: &str, stock: &[Regex]) -> Reading {
             .filter(|&c| crate::normalize::is_word_char(c))
             .count()
     };
-    let generic: usize = GENERIC
+    let generic: usize = generic()
         .find_iter(rest.as_ref())
         .map(|m| alnum(&rest[m.range()]))
         .sum();
@@ -1490,6 +1506,16 @@ mod tests {
             ],
             |t| GENERIC.find_iter(t).map(|m| m.range()).collect::<Vec<_>>(),
             |t| regex.find_iter(t).map(|m| m.range()).collect::<Vec<_>>(),
+        );
+        crate::normalize::assert_same_as_before(
+            &["法治思维和法治方式运用能力", ""],
+            |t| {
+                GENERIC_DFA
+                    .find_iter(t)
+                    .map(|m| m.range())
+                    .collect::<Vec<_>>()
+            },
+            |t| GENERIC.find_iter(t).map(|m| m.range()).collect::<Vec<_>>(),
         );
     }
 
