@@ -687,8 +687,9 @@ fn page_markers(text: &str) -> Vec<Range<usize>> {
 
 /// A document-sharing site's page markers in a block (`第2页 共9页`): a block that holds
 /// nothing else but a running header is chrome, and `true` is returned; glued into a sentence
-/// or a heading, a page with its count is dropped from the folded text, so that the sentence and a heading marker after them read as they were written
-/// before the site paginated them. The original text keeps them.
+/// or a heading, a page with its count is dropped from the folded text, so that the sentence
+/// and a heading marker after it read as they were written before the site paginated them.
+/// The original text keeps them.
 fn drop_page_markers(b: &mut Block) -> bool {
     if PAGE.find(b.folded.text.as_bytes()).is_none() {
         return false;

@@ -896,6 +896,7 @@ fn table_row_figures(text: &str) -> Vec<Range<usize>> {
             && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
             && digits.as_bytes()[0].is_ascii_digit()
     };
+    // The unit regex is compiled and run only for a line of cells with a number among them.
     let numbers = cells
         .iter()
         .filter(|c| is_number(&text[(*c).clone()]))
