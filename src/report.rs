@@ -1097,12 +1097,15 @@ fn ends_mid_sentence(b: &Block) -> bool {
         BlockKind::Heading(h) => h.body_start < b.folded.text.len(),
         _ => false,
     };
-    running_text && b.chars() >= 6 && !ends_sentence(&b.text) && !ends_sentence(&b.folded.text)
+    running_text
+        && b.chars() >= 6
+        && !completes_sentence(&b.text)
+        && !completes_sentence(&b.folded.text)
 }
 
 /// Whether a line's last sentence is complete: it ends with a closer, or with a closer and then
 /// a page number of up to three digits that a document-sharing site glued to it (`…100%。2`).
-fn ends_sentence(line: &str) -> bool {
+fn completes_sentence(line: &str) -> bool {
     let line = line.trim_end();
     let before_digits = line.trim_end_matches(|c: char| c.is_ascii_digit());
     let glued_number = (1..=3).contains(&(line.len() - before_digits.len()));
