@@ -12,7 +12,7 @@ fn ctrl_c_leaves_no_partial_output() {
     let target = dir.path().join("audit.json");
     // Reading the report from a stdin that never ends keeps the run going, with its temporary
     // output file open, until the signal comes.
-    let child = Command::new(env!("CARGO_BIN_EXE_auditor"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_auditor"))
         .args(["--no-config", "--format", "json", "--output"])
         .arg(&target)
         .arg("-")
@@ -21,6 +21,9 @@ fn ctrl_c_leaves_no_partial_output() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Held open until the child has exited: `wait_with_output` would close it, and the end of
+    // input would let the run finish (and exit 2 on an empty report) in a race with the signal.
+    let stdin = child.stdin.take();
     // Wait (without sleeping: the condition, not a duration) for the temporary file to appear.
     let deadline = Instant::now() + Duration::from_secs(30);
     let temporary = || {
@@ -40,6 +43,7 @@ fn ctrl_c_leaves_no_partial_output() {
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
+    drop(stdin);
     assert_eq!(out.status.code(), Some(130), "exit code after Ctrl-C");
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("interrupted: no output written"),
