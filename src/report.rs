@@ -1017,7 +1017,9 @@ impl Report {
             if b.kind != BlockKind::Chrome && i >= 6 {
                 continue;
             }
-            for c in PUBLISHED.captures_iter(&b.folded.text) {
+            let next = self.blocks.get(i + 1).map(|n| n.folded.text.as_str());
+            let joined = crate::load::label_with_next_line(&b.folded.text, next);
+            for c in PUBLISHED.captures_iter(joined.as_deref().unwrap_or(&b.folded.text)) {
                 let rank = LABELS
                     .iter()
                     .position(|l| *l == &c[1])
@@ -1853,6 +1855,14 @@ mod tests {
             r.meta.published, None,
             "a date in the text is not a publication date"
         );
+    }
+
+    #[test]
+    fn a_publication_date_on_the_line_after_its_label_is_read() {
+        let r = Report::parse(
+            "首页 > 政务公开\n发布时间：\n2024-03-28\n某县2023年法治政府建设情况报告\n正文。",
+        );
+        assert_eq!(r.meta.published, Date::new(2024, 3, 28));
     }
 
     #[test]

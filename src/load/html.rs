@@ -1213,7 +1213,9 @@ fn labelled_date(lines: &[String], main_at: usize) -> Option<String> {
         if line.chars().count() > 200 {
             continue;
         }
-        let line = ascii_digits(line);
+        let line = super::label_with_next_line(line, lines.get(i + 1).map(String::as_str))
+            .unwrap_or_else(|| line.clone());
+        let line = ascii_digits(&line);
         for c in LABELLED_DATE.captures_iter(&line) {
             if c.get(5).is_some() {
                 continue;
@@ -1574,6 +1576,14 @@ mod tests {
         assert!(!text.contains("发布日期"), "{text}");
         assert!(!text.contains("2020"), "{text}");
         assert_eq!(text.lines().next(), Some("某县2019年法治政府建设情况报告"));
+    }
+
+    #[test]
+    fn a_date_in_the_list_item_after_its_label_is_the_publication_date() {
+        let html = r#"<html><body><ul class="info"><li>发布时间：</li><li>2024-03-28</li>
+<li>来源：县司法局</li></ul><div class="content"><h1>某县2023年法治政府建设情况报告</h1>
+<p>2023年，某县深入推进法治政府建设，全年办理行政复议案件12件，纠错3件。</p></div></body></html>"#;
+        assert_eq!(lines(html)[1], "发布日期：2024-03-28");
     }
 
     #[test]

@@ -250,6 +250,24 @@ pub const PUBLICATION_LABELS: [&str; 8] = [
     "时间",
 ];
 
+/// A publication label alone at the end of a line (`发布时间：`), its date on the next line, as
+/// pages that lay their metadata out in list items or table cells put it: the two lines joined,
+/// so that the label's date is read as if written on one line. `None` for any other line.
+pub fn label_with_next_line(line: &str, next: Option<&str>) -> Option<String> {
+    let next = next?.trim_start();
+    let bare = line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '|'));
+    let label = PUBLICATION_LABELS.iter().find(|l| bare.ends_with(*l))?;
+    let before = bare[..bare.len() - label.len()].chars().next_back();
+    let starts_label = before.is_none_or(|c| c.is_whitespace() || "|｜:：【[(（".contains(c));
+    let starts_date = next
+        .chars()
+        .take(4)
+        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count()
+        == 4;
+    (starts_label && starts_date).then(|| format!("{line} {next}"))
+}
+
 /// Deepest element nesting accepted in an HTML page. Real pages nest a few dozen levels; the HTML
 /// parser's time grows with the square of the depth, so a hostile page is refused up front.
 pub const MAX_HTML_DEPTH: usize = 2_000;
@@ -440,6 +458,23 @@ mod tests {
 
     fn text_of(bytes: &[u8], name: &str) -> Result<Document, String> {
         read_bytes(bytes, Some(Path::new(name)), &Options::default())
+    }
+
+    #[test]
+    fn a_label_alone_takes_the_date_on_the_next_line() {
+        let join = |a: &str, b: &str| label_with_next_line(a, Some(b));
+        assert_eq!(
+            join("发布时间：", "2024-03-28").as_deref(),
+            Some("发布时间： 2024-03-28")
+        );
+        assert!(join("来源：县司法局 | 发布日期", "２０２４年3月1日").is_some());
+        assert_eq!(
+            join("按照规定时间", "2024年3月1日前报送。"),
+            None,
+            "not a label"
+        );
+        assert_eq!(join("发布时间：", "县司法局"), None, "no date follows");
+        assert_eq!(label_with_next_line("发布时间：", None), None);
     }
 
     #[test]
