@@ -545,8 +545,13 @@ fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
             }
             let spaced = m.spaces() > 0;
             let rest = &t[m.at..];
-            // `1.5万`, `12.3%`: a number, not a heading; nor a line that is only `3.`.
-            if rest.starts_with(|c: char| c.is_ascii_digit()) || dot && !spaced && rest.is_empty() {
+            // `1.5万`, `12.3%`: a number, not a heading; nor a line that is only `3.`. After
+            // `、` or a space, or before a year (`1.2023年工作安排`), a digit starts the title.
+            let decimal = dot
+                && !spaced
+                && rest.starts_with(|c: char| c.is_ascii_digit())
+                && !starts_with_year(rest);
+            if decimal || dot && !spaced && rest.is_empty() {
                 return None;
             }
             Some((3, number.parse().ok(), m.at))
@@ -563,6 +568,12 @@ fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
         }
         _ => None,
     }
+}
+
+/// Whether a text starts with a year: four digits and 年 (`2023年`).
+fn starts_with_year(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() >= 7 && b[..4].iter().all(u8::is_ascii_digit) && t[4..].starts_with('年')
 }
 
 /// A reading position at the start of a block, for [`heading_marker`].
@@ -1276,6 +1287,7 @@ mod tests {
     mod marker_by_regex {
         use super::super::re;
         use crate::normalize::numeral_value;
+        use crate::report::starts_with_year;
         use regex::Regex;
         use std::sync::LazyLock;
 
@@ -1324,10 +1336,14 @@ mod tests {
             }
             if let Some(m) = ARABIC_MARKER.captures(t) {
                 let rest = &t[m[0].len()..];
-                // `1.5万`, `12.3%`: a number, not a heading.
-                if rest.starts_with(|c: char| c.is_ascii_digit())
-                    || m[0].ends_with('.') && rest.is_empty()
-                {
+                let dot = t[m[1].len()..].starts_with('.');
+                let spaced = m[0].len() > m[1].len() + 1;
+                // `1.5万`, `12.3%`: a number, not a heading; `1.2023年…` is one.
+                let decimal = dot
+                    && !spaced
+                    && rest.starts_with(|c: char| c.is_ascii_digit())
+                    && !starts_with_year(rest);
+                if decimal || dot && !spaced && rest.is_empty() {
                     return None;
                 }
                 return Some((3, m[1].parse().ok(), m[0].len()));
@@ -1452,7 +1468,10 @@ mod tests {
             for (unit, delimiters) in [
                 ("#", &[" ", "  一、x", "\t(二)", "x"][..]),
                 ("一", &["、", ".", ")", " "][..]),
-                ("1", &["、", ".", ".5", ")", " "][..]),
+                (
+                    "1",
+                    &["、", ".", ".5", ".2023年", "、2023年", ". 2023年", ")", " "][..],
+                ),
             ] {
                 for d in delimiters.iter().chain(&[""]) {
                     for wrap in ["{}", "({})", "( {} )", "第{}章", "第{}部分"] {
@@ -1633,6 +1652,20 @@ mod tests {
     fn decimals_and_years_are_not_headings() {
         let r = Report::parse("1.5万人次参加培训。\n2023年工作情况");
         assert_eq!(kinds(&r), ["body", "body"]);
+    }
+
+    #[test]
+    fn an_arabic_heading_may_open_with_a_year() {
+        let r = Report::parse("1. 2023年主要举措\n正文。\n2、2024年工作计划\n3.2024年重点任务");
+        assert_eq!(
+            kinds(&r),
+            [
+                "h3:2023年主要举措",
+                "body",
+                "h3:2024年工作计划",
+                "h3:2024年重点任务"
+            ]
+        );
     }
 
     #[test]
