@@ -129,6 +129,9 @@ pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
                     "Headings' titles do not count: a heading announces, the text reports.".into(),
                 );
             }
+            if !c.ignore.is_empty() {
+                out.push(format!("Nothing counts inside {}.", patterns(&c.ignore)));
+            }
             out.push(if c.forbid {
                 "A gap when anything counts; every place is listed as evidence.".into()
             } else {

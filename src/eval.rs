@@ -9,6 +9,7 @@ use crate::rules::{
 };
 use regex::Regex;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Whether content and publication rules pass over blocks with their prefilter
 /// ([`ContentCheck::prefilter`], [`PublicationCheck::prefilter`]). The verdicts are the same
@@ -761,6 +762,22 @@ fn units<'r>(
         .map(move |u| u.start.max(start)..u.end)
 }
 
+/// A block's text with the spans of the check's `ignore` patterns blanked out byte for byte,
+/// so that offsets stay the text's and nothing matches inside them.
+fn blank_ignored<'t>(c: &ContentCheck, text: &'t str) -> Cow<'t, str> {
+    let mut bytes: Option<Vec<u8>> = None;
+    for re in &c.ignore {
+        for m in re.find_iter(text) {
+            bytes.get_or_insert_with(|| text.as_bytes().to_vec())[m.range()].fill(b' ');
+        }
+    }
+    match bytes {
+        None => Cow::Borrowed(text),
+        // Whole characters became ASCII spaces: the bytes are still UTF-8.
+        Some(b) => Cow::Owned(String::from_utf8(b).unwrap_or_else(|_| text.to_string())),
+    }
+}
+
 /// Where each unit of a content check matches within `blocks`, best evidence first. `from(b)` is
 /// where matching starts in block `b` (after a heading's title for a part's body).
 fn content_matches(
@@ -778,8 +795,15 @@ fn content_matches(
                 let Some(live) = block_live(c, &text[start..]) else {
                     continue;
                 };
+                // The ignored spans are blanked only in a block where something matched.
+                let mut blanked: Option<Cow<str>> = None;
                 for u in units(report, c, b, start) {
-                    if let Some((rank, m)) = unit_match(c, &text[u.clone()], &live) {
+                    let mut hit = unit_match(c, &text[u.clone()], &live);
+                    if hit.is_some() && !c.ignore.is_empty() {
+                        let blanked = blanked.get_or_insert_with(|| blank_ignored(c, text));
+                        hit = unit_match(c, &blanked[u.clone()], &live);
+                    }
+                    if let Some((rank, m)) = hit {
                         let at = u.start + m.start..u.start + m.end;
                         ranked.push((rank, evidence(report, b, at)));
                     }
@@ -798,7 +822,12 @@ fn content_matches(
                     if gate.is_some_and(|g| !g.is_match(&text[from.min(text.len())..])) {
                         return None;
                     }
-                    re.find_at(text, from).map(|m| (b, m.range()))
+                    let m = re.find_at(text, from)?;
+                    if c.ignore.is_empty() {
+                        return Some((b, m.range()));
+                    }
+                    re.find_at(&blank_ignored(c, text), from)
+                        .map(|m| (b, m.range()))
                 })
             };
             let any = (c.any.iter().enumerate())
@@ -860,7 +889,7 @@ fn closest_partial(
         if best.as_ref().is_some_and(|b| b.0 >= closest) {
             break;
         }
-        let text = &report.blocks[b].folded.text;
+        let text = &blank_ignored(c, &report.blocks[b].folded.text);
         let start = from(b).min(text.len());
         let live = live_patterns(c, &text[start..]);
         for u in units(report, c, b, start) {
@@ -1424,6 +1453,36 @@ mod tests {
             [1, 2]
         );
         assert_eq!(verdict(&p, "正文。", "x").status, Status::Pass);
+    }
+
+    #[test]
+    fn a_match_inside_an_ignored_span_does_not_count() {
+        for within in ["sentence", "block", "scope"] {
+            let p = pack(&rule(
+                "x",
+                "content",
+                &format!("within = \"{within}\"\nany = ['局长']\nignore = ['局长办公会']"),
+            ));
+            let meeting = "事项提交局长办公会议审议。";
+            assert_eq!(verdict(&p, meeting, "x").status, Status::Gap, "{within}");
+            let both = format!("{meeting}\n局长带头述法。");
+            let f = verdict(&p, &both, "x");
+            assert_eq!(f.status, Status::Pass, "{within}");
+            assert_eq!(
+                f.evidence[0].line, 2,
+                "{within}: the quote is outside the span"
+            );
+        }
+        let p = pack(&rule(
+            "x",
+            "content",
+            "forbid = true\nany = ['内部资料']\nignore = ['《[^》]*》']",
+        ));
+        assert_eq!(
+            verdict(&p, "编印《内部资料汇编》。", "x").status,
+            Status::Pass
+        );
+        assert_eq!(verdict(&p, "内部资料 注意保存", "x").status, Status::Gap);
     }
 
     #[test]

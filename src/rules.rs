@@ -173,6 +173,8 @@ struct RawRule {
     within: Option<Within>,
     forbid: Option<bool>,
     in_headings: Option<bool>,
+    #[serde(default)]
+    ignore: Patterns,
     if_missing: Option<Status>,
     offset: Option<i32>,
     #[serde(default)]
@@ -222,6 +224,7 @@ const KINDS: &[(&str, &[&str])] = &[
             "within",
             "forbid",
             "in-headings",
+            "ignore",
             "if-missing",
         ],
     ),
@@ -255,7 +258,7 @@ impl RawRule {
         }
         take!(opt: name, kind, severity, basis, help, levels, otherwise, min_chars, min_items, scope,
               within, forbid, in_headings, if_missing, offset, deadline, max_stock_ratio, min_figures, results, plan;
-              list: example, headings, fallback, until, continued_by, any, together, relative, statement, parts,
+              list: example, headings, fallback, until, continued_by, any, together, ignore, relative, statement, parts,
                     about_others, stock);
         // Errors about the merged rule point at the override, in its own file.
         self.id = o.id;
@@ -279,6 +282,7 @@ impl RawRule {
             ("within", self.within.is_some()),
             ("forbid", self.forbid.is_some()),
             ("in-headings", self.in_headings.is_some()),
+            ("ignore", !self.ignore.is_empty()),
             ("if-missing", self.if_missing.is_some()),
             ("offset", self.offset.is_some()),
             ("relative", !self.relative.is_empty()),
@@ -384,6 +388,9 @@ pub struct ContentCheck {
     /// 第一责任人职责情况); with `false`, only the text reports it, and a title alone is named in
     /// the gap's message.
     pub in_headings: bool,
+    /// Spans that never count: a match that overlaps one (第一责任人 inside the title of a
+    /// regulation studied at a training, 局长 in 局长办公会议) is not a match.
+    pub ignore: Vec<Regex>,
     pub if_missing: Status,
     /// One regex that matches wherever any of the patterns could, compiled on first use (see
     /// [`ContentCheck::prefilter`]).
@@ -1348,6 +1355,7 @@ impl RuleCx<'_> {
                     within: r.within.unwrap_or_default(),
                     forbid: r.forbid.unwrap_or(false),
                     in_headings: r.in_headings.unwrap_or(true),
+                    ignore: self.patterns(&r.ignore),
                     if_missing: r.if_missing.unwrap_or(Status::Gap),
                 })
             }
