@@ -1005,11 +1005,13 @@ static REPORTED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 static ANNOUNCED: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("如下"));
 
-/// The year of the first [`REPORTED_YEAR`] match in a text (its first group), as that regex
-/// finds it in the whole text. No part of a match holds `。` or `;`, and every match holds
-/// 如下: so only the stretches between those marks that hold a 如下 are searched. The regex opens
-/// with a class, so searched whole it ran its automaton over every byte of the opening paragraph.
-fn announced_year(text: &str) -> Option<Range<usize>> {
+/// The year of the first [`REPORTED_YEAR`] match in a text (its first group) that `counts`, as
+/// that regex finds it in the whole text. No part of a match holds `。` or `;`, and every match
+/// holds 如下: so only the stretches between those marks that hold a 如下 are searched. The regex
+/// opens with a class, so searched whole it ran its automaton over every byte of the opening
+/// paragraph. A year that does not count (in 《纲要（2021—2025年）》，现将2021年度…报告如下, the
+/// range's 2025) is passed over for the next one.
+fn announced_year(text: &str, counts: impl Fn(&Range<usize>) -> bool) -> Option<Range<usize>> {
     let mut searched = 0;
     for at in ANNOUNCED.find_iter(text.as_bytes()) {
         if at < searched {
@@ -1020,11 +1022,16 @@ fn announced_year(text: &str) -> Option<Range<usize>> {
         });
         let end = text[at..].find(['。', ';']).map_or(text.len(), |i| at + i);
         searched = end;
-        if let Some(g) = REPORTED_YEAR
-            .captures(&text[start..end])
+        let mut from = start;
+        while let Some(g) = REPORTED_YEAR
+            .captures(&text[from..end])
             .and_then(|c| c.get(1))
         {
-            return Some(start + g.start()..start + g.end());
+            let year = from + g.start()..from + g.end();
+            if counts(&year) {
+                return Some(year);
+            }
+            from = year.end;
         }
     }
     None
@@ -1136,13 +1143,15 @@ pub(super) fn year_consistency_verdict(
     let head: Vec<usize> = report.opening().into_iter().take(6).collect();
     if let Some((b, m, said)) = head.iter().find_map(|&b| {
         let text = &report.blocks[b].folded.text;
-        let g = announced_year(text)?;
         // A year in a cited document (《关于报送2022年度…的通知》) or a span is not the one reported on.
-        if SPAN_START.is_match(&text[g.end..])
-            || !years_in(text).iter().any(|(_, r)| r.start == g.start)
-        {
-            return None;
-        }
+        let years = std::cell::OnceCell::new();
+        let g = announced_year(text, |g| {
+            !SPAN_START.is_match(&text[g.end..])
+                && years
+                    .get_or_init(|| years_in(text))
+                    .iter()
+                    .any(|(_, r)| r.start == g.start)
+        })?;
         Some((b, g.clone(), year_value(&text[g])?))
     }) {
         checked.push("the opening".into());
@@ -1424,7 +1433,7 @@ mod tests {
         texts.push(format!("2022年如下;2023年{}报告如下", "很".repeat(31)));
         crate::normalize::assert_same_as_before(
             &texts.iter().map(String::as_str).collect::<Vec<_>>(),
-            announced_year,
+            |t| announced_year(t, |_| true),
             whole,
         );
     }
@@ -1699,6 +1708,13 @@ mod tests {
         );
         assert_eq!(
             status(&report("现将2019年以来的工作报告如下。", "")),
+            Status::Pass
+        );
+        // A range in a cited programme before the announced year does not hide it.
+        let cited = "认真落实《法治政府建设实施纲要(2021—2025年)》,现将2022年度工作报告如下。";
+        assert_eq!(status(&report(cited, "")), Status::Gap);
+        assert_eq!(
+            status(&report(&cited.replace("2022年度", "2023年度"), "")),
             Status::Pass
         );
         let plan = "云山县人民政府关于2023年度法治政府建设情况的报告\n一、主要举措和成效\n全年审查文件23件。\n\
