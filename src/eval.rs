@@ -1195,6 +1195,10 @@ fn numbering_verdict(report: &Report) -> Verdict {
     let mut problems = Vec::new();
     let mut count = 0;
     for (i, h) in report.headings() {
+        // An attachment numbers its headings afresh.
+        if h.is_attachment() {
+            last.clear();
+        }
         let Some(n) = h.number else { continue };
         count += 1;
         while last.last().is_some_and(|&(r, _)| r > h.rank) {
@@ -1583,5 +1587,12 @@ mod tests {
             [2, 3, 4]
         );
         assert_eq!(verdict(&p, "没有标题。", "n").status, Status::Skip);
+        let attached =
+            "一、甲\n二、乙\n三、丙\n2025年2月18日\n附件\n述法情况\n一、县委书记\n二、县长";
+        assert_eq!(
+            verdict(&p, attached, "n").status,
+            Status::Pass,
+            "an attachment numbers afresh"
+        );
     }
 }

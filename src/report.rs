@@ -51,6 +51,14 @@ pub struct Heading {
 }
 
 impl Heading {
+    /// The marker of an attachment's heading ([`mark_attachments`]).
+    pub const ATTACHMENT: &'static str = "附件";
+
+    /// Whether this heading opens an attachment after the report's signature.
+    pub fn is_attachment(&self) -> bool {
+        self.marker == Self::ATTACHMENT
+    }
+
     /// Longest heading title that is matched as a heading; a longer first sentence is a numbered
     /// paragraph (an item), which still counts for the outline.
     pub const MAX_TITLE_CHARS: usize = 50;
@@ -879,6 +887,7 @@ impl Report {
             b.kind = BlockKind::Chrome;
         }
         classify_headings(&mut blocks[..body_end], &markers);
+        mark_attachments(&mut blocks[..body_end]);
         let mut report = Report {
             blocks,
             meta: Meta::default(),
@@ -886,7 +895,11 @@ impl Report {
             ranks: Vec::new(),
         };
         report.read_meta();
-        let mut ranks: Vec<u8> = report.headings().map(|(_, h)| h.rank).collect();
+        // An attachment stands outside the report's outline: it has no level.
+        let mut ranks: Vec<u8> = (report.headings())
+            .filter(|(_, h)| !h.is_attachment())
+            .map(|(_, h)| h.rank)
+            .collect();
         ranks.sort_unstable();
         ranks.dedup();
         report.ranks = ranks;
@@ -1100,6 +1113,65 @@ fn classify_headings(blocks: &mut [Block], markers: &[Option<(u8, Option<u32>, u
         }
         previous = Some(i);
     }
+}
+
+/// A line that is only a date: the signature's (2025年2月18日).
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:[0-9]{4}|[一二三四五六七八九〇零○]{4})\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*日$",
+    )
+});
+/// The label of an attachment (附件, 附件2, 附件：…), with the title when it follows on the line.
+static ATTACHMENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^附件\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2})?\s*:?\s*(.*)$"));
+
+/// Attachments after the signature (附件 / 附件1, then the attachment's title) are documents
+/// of their own: the label's line, or the title under a bare label, becomes a heading above
+/// every rank, so that no part of the report runs on into an attachment and the attachment's
+/// numbering starts afresh. An attachments list before the signature (附件：…情况) is not one.
+fn mark_attachments(blocks: &mut [Block]) {
+    let mut signed = false;
+    let mut i = 0;
+    while i < blocks.len() {
+        if blocks[i].kind == BlockKind::Chrome {
+            i += 1;
+            continue;
+        }
+        let text = blocks[i].folded.text.trim();
+        if DATE_LINE.is_match(text) {
+            signed = true;
+        } else if signed && let Some(c) = ATTACHMENT.captures(text) {
+            let on_the_line = c.get(1).is_some_and(|t| !t.as_str().is_empty());
+            let next = (i + 1..blocks.len()).find(|&j| blocks[j].kind != BlockKind::Chrome);
+            let title_at = match next {
+                _ if on_the_line => Some(i),
+                Some(j) if is_attachment_title(&blocks[j].folded.text) => {
+                    blocks[i].kind = BlockKind::Chrome;
+                    Some(j)
+                }
+                _ => None,
+            };
+            if let Some(t) = title_at {
+                let folded = &blocks[t].folded.text;
+                let title = if t == i { &c[1] } else { folded.trim() };
+                blocks[t].kind = BlockKind::Heading(Heading {
+                    rank: 0,
+                    number: None,
+                    marker: Heading::ATTACHMENT.to_string(),
+                    title: title.trim().to_string(),
+                    body_start: folded.len(),
+                });
+                i = t;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// A line that can be an attachment's title: short, and not a sentence.
+fn is_attachment_title(t: &str) -> bool {
+    let t = t.trim();
+    !t.is_empty() && t.chars().count() <= 60 && !t.contains('。')
 }
 
 /// A block of running text (body, or a heading with its body on the same line) whose sentence
@@ -1652,6 +1724,42 @@ mod tests {
     fn decimals_and_years_are_not_headings() {
         let r = Report::parse("1.5万人次参加培训。\n2023年工作情况");
         assert_eq!(kinds(&r), ["body", "body"]);
+    }
+
+    #[test]
+    fn an_attachment_after_the_signature_stands_outside_the_outline() {
+        let text = "一、主要举措\n正文。\n二、2025年工作安排\n继续推进。\n特此报告。\n\
+            附件：县委书记、县长履职情况\n云山县人民政府\n2025年2月18日\n附件\n\
+            县委书记、县长履职情况\n一、县委书记\n带头述法。";
+        let r = Report::parse(text);
+        assert_eq!(
+            kinds(&r),
+            [
+                "h1:主要举措",
+                "body",
+                "h1:2025年工作安排",
+                "body",
+                "body",
+                "body",
+                "body",
+                "body",
+                "chrome",
+                "h0:县委书记、县长履职情况",
+                "h1:县委书记",
+                "body"
+            ],
+            "the list before the signature is text; the label after it is not"
+        );
+        assert_eq!(
+            r.section(2),
+            2..9,
+            "the plan ends where the attachment starts"
+        );
+        assert_eq!(r.level_of(1), 1, "the attachment has no level");
+        let same_line = Report::parse("一、甲\n正文。\n2025年2月18日\n附件2：述法情况\n一、乙");
+        assert_eq!(kinds(&same_line)[3], "h0:述法情况");
+        let unsigned = Report::parse("一、甲\n正文。\n附件\n述法情况");
+        assert_eq!(kinds(&unsigned)[2], "body", "no signature: no attachment");
     }
 
     #[test]
