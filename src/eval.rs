@@ -527,10 +527,11 @@ fn leading_parts(
         .min()
         .unwrap_or(report.body_end());
     let from = report.first_heading().unwrap_or(0);
+    // Without headings the parts start at the body: the title reports nothing.
     let blocks: Vec<usize> = allowed
         .iter()
         .copied()
-        .filter(|&b| b >= from && b < stop)
+        .filter(|&b| b >= from && b < stop && report.blocks[b].kind != BlockKind::Title)
         .collect();
     (!blocks.is_empty()).then_some(Part {
         blocks,
@@ -1335,6 +1336,14 @@ mod tests {
             f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
             [1, 4]
         );
+        // Without headings the part starts at the body, not at the title.
+        let f = verdict(
+            &p,
+            "云山县2023年度法治政府建设情况报告\n全年召开会议十次。",
+            "a",
+        );
+        assert_eq!(f.status, Status::Pass, "{}", f.message);
+        assert_eq!(f.evidence[0].line, 2);
     }
 
     #[test]
