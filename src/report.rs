@@ -480,8 +480,9 @@ impl Block {
 }
 
 /// The heading marker at the start of a folded block, if any: (rank, number, marker length).
-/// Ranks: 0 `第一部分` `第一章`, 1 `一、`, 2 `（一）`, 3 `1.`, 4 `（1）`, 5 `①`; only their order
-/// matters ([`Report::level_of`]).
+/// Ranks: 0 `第一部分` `第一章`, 1 `一、`, 2 `（一）`, 3 `1.`, 4 `（1）`, 5 `①`, 7 a line that is
+/// only a bracketed title (`【主要成效】`, unnumbered, below every numbered rank: the top level
+/// when a report uses nothing else); only their order matters ([`Report::level_of`]).
 ///
 /// Read by hand: as seven anchored regexes with capture groups (kept in the tests, which hold
 /// this reading to them) they were 2.4 % of a batch's time, most of it in making captures.
@@ -490,6 +491,13 @@ fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
     let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let mut m = Marker::new(t);
     match m.peek()? {
+        '【' => {
+            let inner = t.strip_prefix('【')?.trim_end().strip_suffix('】')?;
+            let title = !inner.trim().is_empty()
+                && inner.chars().count() <= 40
+                && !inner.contains(['【', '】', '。']);
+            title.then_some((7, None, '【'.len_utf8()))
+        }
         // `## 一、…`: the Chinese marker decides the rank, the hashes are formatting.
         '#' => {
             let hashes = m.run(|c| c == '#', 6)?.len();
@@ -655,7 +663,10 @@ fn heading_title(rest: &str) -> (String, usize) {
         .next()
         .map_or(end, |c| end + c.len_utf8());
     (
-        rest[..end].trim().trim_end_matches([',', '、']).to_string(),
+        rest[..end]
+            .trim()
+            .trim_end_matches([',', '、', '】'])
+            .to_string(),
         taken,
     )
 }
@@ -1374,19 +1385,24 @@ mod tests {
             LazyLock::new(|| re(r"^(?:\(\s*([0-9０-９]{1,2})\s*\)|([0-9０-９]{1,2})\))\s*"));
         static CIRCLED_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([①-⑳⑴-⒇])\s*"));
         static MARKDOWN_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(#{1,6})\s+"));
+        static BRACKET_MARKER: LazyLock<Regex> =
+            LazyLock::new(|| re(r"^【([^【】。]{1,40})】\s*$"));
 
         pub fn heading_marker_by_regex(t: &str) -> Option<(u8, Option<u32>, usize)> {
             // Every marker below starts with one of these characters; most blocks start with none, and
             // this test spares them seven anchored regex searches (`char::is_numeric` covers `\d` and
             // the circled numbers).
             let first = t.chars().next()?;
-            if !(matches!(first, '#' | '第' | '(')
+            if !(matches!(first, '#' | '第' | '(' | '【')
                 || first.is_numeric()
                 || "一二三四五六七八九十".contains(first))
             {
                 return None;
             }
             let cn = |m: &regex::Captures| numeral_value(&m[1]);
+            if let Some(m) = BRACKET_MARKER.captures(t) {
+                return (!m[1].trim().is_empty()).then_some((7, None, '【'.len_utf8()));
+            }
             if let Some(m) = MARKDOWN_MARKER.captures(t) {
                 let len = m[0].len();
                 // `## 一、…`: the Chinese marker decides the rank, the hashes are formatting.
@@ -1531,7 +1547,7 @@ mod tests {
         }
         // Every string of up to three characters over what the markers are made of, and many
         // longer ones.
-        let alphabet = "一二十四第部分章()、.: \u{3000}\t13０#①⑳⑴x。万%";
+        let alphabet = "一二十四第部分章()、.: \u{3000}\t13０#①⑳⑴x。万%【】";
         strings_over(alphabet, 3, 50_000)
             .iter()
             .for_each(|s| check(s));
@@ -1760,6 +1776,25 @@ mod tests {
         assert_eq!(kinds(&same_line)[3], "h0:述法情况");
         let unsigned = Report::parse("一、甲\n正文。\n附件\n述法情况");
         assert_eq!(kinds(&unsigned)[2], "body", "no signature: no attachment");
+    }
+
+    #[test]
+    fn a_line_that_is_only_a_bracketed_title_is_a_heading() {
+        let r = Report::parse(
+            "【主要成效】\n办结案件十件。\n【存在的问题和原因】\n一是队伍薄弱。\n【典型案例】某村调解。",
+        );
+        assert_eq!(
+            kinds(&r),
+            ["h7:主要成效", "body", "h7:存在的问题和原因", "body", "body"]
+        );
+        assert_eq!(
+            r.level_of(7),
+            1,
+            "the top level of a report that uses nothing else"
+        );
+        let under = Report::parse("一、主要举措\n【典型案例】\n某村调解。\n二、存在的问题");
+        assert_eq!(under.level_of(7), 2, "below the numbered ranks");
+        assert_eq!(under.section(0), 0..3);
     }
 
     #[test]
