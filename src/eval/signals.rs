@@ -1042,7 +1042,7 @@ static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\)|第[一二三四五六七八九十]{1,3}部分[、.:]?)?\s*(?:关于)?",
         r"([0-9０-９]{4}|[一二三四五六七八九〇零○]{4})\s*年度?",
-        r"(?:[^。;,]{0,12}(?:工作)?(?:安排|计划|打算|思路|要点|重点工作)|\s*,?\s*(?:我们|我[县市区镇乡局]|全[县市区])?将)"
+        r"(?:[^。;,]{0,12}(?:工作)?(?:安排|计划|打算|思路|要点|重点工作)|\s*,?\s*(?:我们|我[县市区镇乡局]|全[县市区]|(?:我|本)?(?:街道|管委会|开发区|园区|高新区|单位))?将)"
     ))
 });
 /// A year that opens a span of years: 2019年以来, 2021年至2023年.
@@ -1721,6 +1721,10 @@ mod tests {
             二、下一步工作安排\n巩固2023年工作要点落实成果,2024年,我们将继续推进。";
         // 2023 in passing is no plan year; 2024 in mid-sentence is not read either: no verdict.
         assert_eq!(status(plan), Status::Skip);
+        // The unit as the subject: 2023年,管委会将… is a plan for the report year.
+        let plan = "云山经济开发区管委会2023年度法治政府建设情况报告\n一、主要举措和成效\n全年审查文件23件。\n\
+            二、下一步工作打算\n2023年,管委会将重点做好三项工作。";
+        assert_eq!(status(plan), Status::Gap);
     }
 
     #[test]
