@@ -207,6 +207,23 @@ impl Gazetteer {
                 prefecture = Some(i);
             }
         }
+        // An autonomous prefecture is named by its short name and 州 (黔东南州岑梧县, 湘西州…):
+        // that is its usual name, not a word.
+        if province.is_none() {
+            let head = head.trim();
+            for (i, p) in self.places.iter().enumerate() {
+                let autonomous = p.level == Level::Prefecture && p.name.ends_with("自治州");
+                if autonomous
+                    && let Some(short) = p.short.first()
+                    && head
+                        .strip_prefix(short.as_str())
+                        .is_some_and(|rest| rest.starts_with('州'))
+                {
+                    province = Some(p.province);
+                    prefecture = Some(i);
+                }
+            }
+        }
         // Without a full name, a unit name may start with a province's short name (广东司法厅).
         // Prefectures' short names are left out: 中山街道 and 朝阳区 are not 中山市 or 朝阳市.
         if province.is_none() {
@@ -366,5 +383,11 @@ mod tests {
         assert_eq!(g.unit_place("湖南镇人民政府"), None);
         // Places that disagree: no verdict.
         assert_eq!(g.unit_place("湖南省株洲市 广东省"), None);
+        // An autonomous prefecture by its usual name.
+        assert_eq!(
+            name(g.unit_place("黔东南州岑梧县人民政府").unwrap()),
+            ("贵州省", Some("黔东南苗族侗族自治州"))
+        );
+        assert_eq!(g.unit_place("黔东南岑梧县人民政府"), None);
     }
 }
