@@ -74,6 +74,9 @@ pub struct Part {
     /// Block indices, ascending.
     pub blocks: Vec<usize>,
     pub how: FoundBy,
+    /// Where the part begins in its first block: 0, or for a paragraph that introduces it after
+    /// sentences of the part before (…办结231件。同时也要看到，…), the introducing sentence.
+    pub from: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,16 +226,20 @@ fn lines_label(report: &Report, blocks: &[usize]) -> String {
 }
 
 /// Where matching starts in block `b` of a scope: after the heading's own title for the heading
-/// of a `part-body:` scope, else at 0.
+/// of a `part-body:` scope; at the introducing sentence for the first block of a part that a
+/// paragraph introduces after other sentences; else at 0.
 pub(crate) fn text_from(report: &Report, parts: &Parts, scope: &Scope, b: usize) -> usize {
-    match scope {
-        Scope::PartBody(p)
-            if parts.found[*p]
-                .as_ref()
-                .is_some_and(|part| part.how == FoundBy::Heading(b)) =>
-        {
+    let (Scope::PartBody(p) | Scope::Part(p)) = scope else {
+        return 0;
+    };
+    let Some(part) = parts.found[*p].as_ref() else {
+        return 0;
+    };
+    match part.how {
+        FoundBy::Heading(h) if h == b && matches!(scope, Scope::PartBody(_)) => {
             report.blocks[b].heading().map_or(0, |h| h.body_start)
         }
+        FoundBy::Paragraph(start) if start == b => part.from,
         _ => 0,
     }
 }
@@ -258,9 +265,14 @@ pub(crate) fn scope_blocks(
         Scope::Part(p) | Scope::PartBody(p) => parts.found[*p].as_ref().ok_or(*p)?.blocks.clone(),
         Scope::Except(ps) => {
             let skip: Vec<&Part> = ps.iter().filter_map(|p| parts.found[*p].as_ref()).collect();
+            // A paragraph that a part shares with the one before it (it opens mid-paragraph)
+            // is not left out.
+            let left_out = |p: &Part, b: &usize| {
+                p.blocks.binary_search(b).is_ok() && !(p.from > 0 && *b == p.start())
+            };
             report
                 .content()
-                .filter(|b| !skip.iter().any(|p| p.blocks.binary_search(b).is_ok()))
+                .filter(|b| !skip.iter().any(|p| left_out(p, b)))
                 .collect()
         }
     })
@@ -330,11 +342,14 @@ fn find_part(
     if let Some(part) = &found
         && let FoundBy::Paragraph(start) = part.how
     {
+        // The paragraph's first block stays with the part before when it opens with that
+        // part's sentences.
+        let shared = (part.from > 0).then_some(start);
         for other in parts.found.iter_mut().flatten() {
             if other.start() < start {
-                other
-                    .blocks
-                    .retain(|&b| b < start || part.blocks.binary_search(&b).is_err());
+                other.blocks.retain(|&b| {
+                    b < start || Some(b) == shared || part.blocks.binary_search(&b).is_err()
+                });
             }
         }
     }
@@ -454,6 +469,7 @@ fn by_heading(
     Some(Part {
         blocks,
         how: FoundBy::Heading(best),
+        from: 0,
     })
 }
 
@@ -507,9 +523,20 @@ fn by_paragraph(
             blocks.push(b);
         }
     }
+    // The introducing sentence, when others come before it in the paragraph.
+    let text = &report.blocks[start].folded.text;
+    let at = (s.fallback.get().iter())
+        .filter_map(|re| re.find(text).map(|m| m.start()))
+        .min()
+        .unwrap_or(0);
+    let from = (report.blocks[start].sentences().iter())
+        .skip(1)
+        .rfind(|u| u.start <= at)
+        .map_or(0, |u| u.start);
     Some(Part {
         blocks,
         how: FoundBy::Paragraph(start),
+        from,
     })
 }
 
@@ -520,10 +547,12 @@ fn leading_parts(
     allowed: &[usize],
     parts: &Parts,
 ) -> Option<Part> {
+    // A part introduced mid-paragraph shares that paragraph with the parts before it.
     let stop = s
         .until
         .iter()
-        .filter_map(|&p| parts.found[p].as_ref().map(Part::start))
+        .filter_map(|&p| parts.found[p].as_ref())
+        .map(|p| p.start() + usize::from(p.from > 0))
         .min()
         .unwrap_or(report.body_end());
     let from = report.first_heading().unwrap_or(0);
@@ -536,6 +565,7 @@ fn leading_parts(
     (!blocks.is_empty()).then_some(Part {
         blocks,
         how: FoundBy::LeadingParts,
+        from: 0,
     })
 }
 
@@ -1512,6 +1542,31 @@ mod tests {
             Status::Pass
         );
         assert_eq!(verdict(&p, REPORT, "c").status, Status::Pass);
+    }
+
+    #[test]
+    fn a_part_introduced_mid_paragraph_shares_it_with_the_part_before() {
+        let a = rule(
+            "a",
+            "section",
+            "headings = ['主要举措']\notherwise = \"leading-parts\"\nuntil = [\"s\"]\nscope = \"except:s\"",
+        );
+        let s = rule("s", "section", "fallback = ['同时也要看到']");
+        let results = rule("r", "content", "scope = \"part:a\"\nany = ['办结']");
+        let in_s = rule("c", "content", "scope = \"part-body:s\"\nany = ['办结']");
+        let p = pack(&format!("{a}{s}{results}{in_s}"));
+        for text in [
+            "一、主要举措\n全年办结案件十件。同时也要看到，执法力量薄弱。",
+            "全年办结案件十件。同时也要看到，执法力量薄弱。",
+        ] {
+            assert_eq!(verdict(&p, text, "s").status, Status::Pass, "{text}");
+            assert_eq!(verdict(&p, text, "r").status, Status::Pass, "{text}");
+            assert_eq!(
+                verdict(&p, text, "c").status,
+                Status::Gap,
+                "{text}: the part starts at its introducing sentence"
+            );
+        }
     }
 
     #[test]
