@@ -293,6 +293,42 @@ fn starts_with_label(line: &str) -> bool {
         })
 }
 
+/// Width of a line's leading blanks, in half-width units: an ideographic space (　) 2, a tab
+/// [`INDENT`], any other space 1; a form feed (a page break) nothing.
+fn lead_width(line: &str) -> usize {
+    line.chars()
+        .take_while(|c| c.is_whitespace())
+        .map(|c| match c {
+            '\u{3000}' => 2,
+            '\t' => INDENT,
+            '\u{b}' | '\u{c}' => 0,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Which lines open with a paragraph's indent typed into the text (`　　`, spaces): at least one
+/// character (2 half-width units) more leading blank than most lines have, so that a margin
+/// every line carries is no indent. A file copied from a PDF keeps the indent of a paragraph's
+/// first line, and nothing tells a new paragraph better: widths only guess it, and a first line
+/// with a character squeezed in (避头尾) or a full-width heading above it defeats the guess.
+fn typed_indents(lines: &[&str], counted: impl Fn(usize) -> bool) -> Vec<bool> {
+    let leads: Vec<usize> = lines.iter().map(|l| lead_width(l)).collect();
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for (_, &lead) in leads.iter().enumerate().filter(|&(i, _)| counted(i)) {
+        match seen.iter_mut().find(|(w, _)| *w == lead) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((lead, 1)),
+        }
+    }
+    // The margin: the most common lead (the narrowest of equally common ones).
+    let margin = seen
+        .iter()
+        .max_by_key(|&&(w, n)| (n, std::cmp::Reverse(w)))
+        .map_or(0, |&(w, _)| w);
+    leads.iter().map(|&lead| lead >= margin + 2).collect()
+}
+
 /// Whether lines of these widths look set at a fixed width `typical`: at least two in five are
 /// full, and at most one in ten is wider (a table row, a URL). A file with a paragraph per line
 /// has many lines far wider than its most common width.
@@ -313,8 +349,9 @@ fn looks_set(widths: &[usize], typical: usize) -> bool {
 /// not look wrapped (nearly every file, which has a paragraph per line): fewer than
 /// [`MIN_WRAPPED_LINES`] non-blank lines, widths that do not look set ([`looks_set`]), or
 /// most full lines ending a sentence. The first test is on byte lengths, so that an ordinary
-/// file costs one pass over its line lengths. A blank line ends a paragraph; page-number lines
-/// (`- 3 -`, `第3页`) are left out, and a paragraph runs on across them.
+/// file costs one pass over its line lengths. A blank line ends a paragraph, and so does a line
+/// with a typed indent ([`typed_indents`]); page-number lines (`- 3 -`, `第3页`) are left out,
+/// and a paragraph runs on across them.
 pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
     // A line of more than this many bytes is wider than any full line of a wrapped text (a
     // character is at most twice as wide as it has bytes). One in ten of them, as a paragraph
@@ -375,9 +412,14 @@ pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
             (i, line)
         })
         .collect();
-    // A table's rows and a page's metadata lines stay lines of their own.
-    Some(paragraphs(&items, |(_, prev), (_, next)| {
-        prev.text.contains('\t') || next.text.contains('\t') || starts_with_label(&next.text)
+    let indented = typed_indents(lines, |i| !lines[i].trim().is_empty());
+    // A table's rows and a page's metadata lines stay lines of their own; a line with a typed
+    // indent starts a paragraph, whatever the line above (a heading that fills its line).
+    Some(paragraphs(&items, |(_, prev), (i, next)| {
+        prev.text.contains('\t')
+            || next.text.contains('\t')
+            || starts_with_label(&next.text)
+            || indented[i]
     }))
 }
 
@@ -537,6 +579,44 @@ mod tests {
         for lines in [&mixed, &list] {
             let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
             assert_eq!(unwrap_lines(&lines), None);
+        }
+    }
+
+    #[test]
+    fn a_line_with_a_typed_indent_starts_a_paragraph_even_after_a_full_heading() {
+        // 28 characters a line. The heading fills its line and ends no sentence; the first line
+        // under it, a comma squeezed in at its end, is too wide to look indented: only the typed
+        // indent tells it starts a paragraph.
+        let lines = [
+            "青石县市场监管局法治政府建设情况报告",
+            "一、主要举措和成效",
+            "　　县市场监管局坚持依法行政，全年审查行政规范性文件十二",
+            "件，办理行政复议案件九件，纠正错误行政行为两件，开展执法",
+            "案卷评查三轮，评查案卷一百零六卷，组织执法人员培训四期，",
+            "培训执法人员两百余人次。",
+            "二、党政主要负责人履行推进法治建设第一责任人职责情况",
+            "　　局党组书记、局长认真履行推进法治建设第一责任人的职责，",
+            "主持召开专题会议研究法治建设工作五次，带头旁听庭审一次，在年",
+            "终述职中同步述法，接受干部职工监督。",
+        ];
+        let got = unwrap_lines(&lines).expect("the lines look wrapped");
+        let firsts: Vec<usize> = got.iter().map(|(i, _)| *i).collect();
+        assert_eq!(firsts, [0, 1, 2, 6, 7]);
+        assert_eq!(got[3].1, lines[6]);
+        assert!(got[4].1.ends_with("接受干部职工监督。"), "{}", got[4].1);
+    }
+
+    #[test]
+    fn a_margin_on_every_line_is_no_indent() {
+        for margin in ["　　", "  ", "\t"] {
+            let lines: Vec<String> = set(&BODY, 20, 1000)
+                .iter()
+                .map(|l| format!("{margin}{l}"))
+                .collect();
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let got = unwrap_lines(&lines).expect("the lines look wrapped");
+            let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+            assert_eq!(texts, BODY, "margin {margin:?}");
         }
     }
 
