@@ -293,6 +293,49 @@ fn starts_with_label(line: &str) -> bool {
         })
 }
 
+/// What page breaks leave in a text copied out of a PDF, which is no text of the report:
+/// page-number lines (`- 3 -`, [`is_page_number`]) and a running header or footer, the same
+/// line at two page breaks or more. A line is at a page break when it holds a form feed (as
+/// `pdftotext` starts a page) or only blank lines part it from a page-number line or a form
+/// feed.
+fn page_furniture(lines: &[&str]) -> Vec<bool> {
+    // The first line of a walk that holds text or a form feed.
+    fn stop(
+        mut walk: impl Iterator<Item = usize>,
+        trimmed: &[&str],
+        lines: &[&str],
+    ) -> Option<usize> {
+        walk.find(|&j| !trimmed[j].is_empty() || lines[j].contains('\u{c}'))
+    }
+    let trimmed: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
+    let feed = |i: usize| lines[i].contains('\u{c}');
+    let mut furniture: Vec<bool> = trimmed
+        .iter()
+        .map(|l| !l.is_empty() && is_page_number(l))
+        .collect();
+    let breaks = |stop: Option<usize>| stop.is_some_and(|j| feed(j) || furniture[j]);
+    let mut at_breaks: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut candidates = Vec::new();
+    for (i, l) in trimmed.iter().enumerate() {
+        if l.is_empty() || furniture[i] {
+            continue;
+        }
+        if feed(i)
+            || breaks(stop((0..i).rev(), &trimmed, lines))
+            || breaks(stop(i + 1..lines.len(), &trimmed, lines))
+        {
+            *at_breaks.entry(l).or_default() += 1;
+            candidates.push(i);
+        }
+    }
+    for i in candidates {
+        if at_breaks[trimmed[i]] >= 2 {
+            furniture[i] = true;
+        }
+    }
+    furniture
+}
+
 /// Width of a line's leading blanks, in half-width units: an ideographic space (　) 2, a tab
 /// [`INDENT`], any other space 1; a form feed (a page break) nothing.
 fn lead_width(line: &str) -> usize {
@@ -350,8 +393,9 @@ fn looks_set(widths: &[usize], typical: usize) -> bool {
 /// [`MIN_WRAPPED_LINES`] non-blank lines, widths that do not look set ([`looks_set`]), or
 /// most full lines ending a sentence. The first test is on byte lengths, so that an ordinary
 /// file costs one pass over its line lengths. A blank line ends a paragraph, and so does a line
-/// with a typed indent ([`typed_indents`]); page-number lines (`- 3 -`, `第3页`) are left out,
-/// and a paragraph runs on across them.
+/// with a typed indent ([`typed_indents`]); page-number lines (`- 3 -`, `第3页`) and running
+/// headers ([`page_furniture`]) are left out, of the test too, and a paragraph runs on across
+/// them.
 pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
     // A line of more than this many bytes is wider than any full line of a wrapped text (a
     // character is at most twice as wide as it has bytes). One in ten of them, as a paragraph
@@ -366,12 +410,15 @@ pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
     if count < MIN_WRAPPED_LINES || over * 10 > count {
         return None;
     }
-    // A table's rows (cells joined by tabs) are lines of their own, whatever their width.
+    // A table's rows (cells joined by tabs) are lines of their own, whatever their width. Page
+    // numbers and running headers are not the text's lines: short, many of them (one or two a
+    // page) would make a wrapped text look unset.
+    let furniture = page_furniture(lines);
     let filled: Vec<(usize, &str)> = lines
         .iter()
         .map(|l| l.trim())
         .enumerate()
-        .filter(|(_, l)| !l.is_empty() && !l.contains('\t'))
+        .filter(|&(i, l)| !l.is_empty() && !l.contains('\t') && !furniture[i])
         .collect();
     if filled.len() < MIN_WRAPPED_LINES {
         return None;
@@ -397,13 +444,13 @@ pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
     if mid_sentence * 2 <= full.len() {
         return None;
     }
-    // The lines in order, `None` for a blank one; page numbers left out, so that a paragraph
-    // runs on across a page break, as in a PDF.
+    // The lines in order, `None` for a blank one; page numbers and running headers left out,
+    // so that a paragraph runs on across a page break, as in a PDF.
     let items: Vec<(usize, Option<Line>)> = lines
         .iter()
         .map(|l| l.trim())
         .enumerate()
-        .filter(|(_, l)| !is_page_number(l))
+        .filter(|&(i, _)| !furniture[i])
         .map(|(i, l)| {
             let line = (!l.is_empty()).then(|| Line {
                 text: l.to_string(),
@@ -412,7 +459,7 @@ pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
             (i, line)
         })
         .collect();
-    let indented = typed_indents(lines, |i| !lines[i].trim().is_empty());
+    let indented = typed_indents(lines, |i| !lines[i].trim().is_empty() && !furniture[i]);
     // A table's rows and a page's metadata lines stay lines of their own; a line with a typed
     // indent starts a paragraph, whatever the line above (a heading that fills its line).
     Some(paragraphs(&items, |(_, prev), (i, next)| {
@@ -519,6 +566,46 @@ mod tests {
         let got = unwrap_lines(&lines).expect("the lines look wrapped");
         let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(texts, [&BODY[..], &rows[..]].concat());
+    }
+
+    /// A report of short paragraphs under many headings: few lines are full.
+    const SHORT: [&str; 9] = [
+        "一、主要举措和成效",
+        "（一）健全依法决策机制",
+        "严格执行重大行政决策程序规定，全年集体研究重大事项十五项，全部经过法律顾问合法性审核，审核各类合同四十二份。",
+        "（二）规范行政执法",
+        "组建综合执法队伍，持证执法人员达到三十六人，全年开展专项检查九轮，检查经营主体三百余家次，查处违法行为二十起。",
+        "二、存在的不足和原因",
+        "一是执法人员多为兼职，执法文书不够规范；二是普法形式较为单一。究其原因，是专职法制人员仅有两名，指导督促力度不够。",
+        "三、第一责任人履职情况",
+        "局长主持召开专题会议研究法治建设工作四次，带头旁听庭审一次，在年终述职中同步述法，接受干部职工监督。",
+    ];
+
+    /// `lines` with `brk(n)` after every `every` of them: what the `n`th page break leaves.
+    fn paged(lines: &[String], every: usize, brk: impl Fn(usize) -> Vec<String>) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            out.push(line.clone());
+            if (i + 1) % every == 0 {
+                out.extend(brk((i + 1) / every));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn page_numbers_and_running_headers_do_not_make_a_wrapped_text_look_unset() {
+        // Two lines a page that are not the text's would outnumber its full lines.
+        let header = "青石县法治政府建设年度报告";
+        let mut lines = vec![header.to_string()];
+        lines.extend(paged(&set(&SHORT, 24, 1000), 5, |n| {
+            vec![format!("- {n} -"), header.to_string()]
+        }));
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let got = unwrap_lines(&lines).expect("the lines look wrapped");
+        let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        // The title at the top is no running header, though the header repeats it.
+        assert_eq!(texts, [&[header][..], &SHORT[..]].concat());
     }
 
     #[test]
