@@ -336,6 +336,25 @@ fn page_furniture(lines: &[&str]) -> Vec<bool> {
     furniture
 }
 
+/// Which lines a page break takes: its page numbers and running headers (`furniture`) and the
+/// blank lines around them or around a form feed. Nothing of it is text, and it does not end a
+/// paragraph: a PDF's text runs on across its pages.
+fn page_breaks(lines: &[&str], furniture: &[bool]) -> Vec<bool> {
+    let mut gone = furniture.to_vec();
+    let mut start = 0;
+    while start < lines.len() {
+        // A run of blank lines and furniture, up to the next line of text.
+        let end = (start..lines.len())
+            .find(|&j| !furniture[j] && !lines[j].trim().is_empty())
+            .unwrap_or(lines.len());
+        if (start..end).any(|j| furniture[j] || lines[j].contains('\u{c}')) {
+            gone[start..end].fill(true);
+        }
+        start = end + 1;
+    }
+    gone
+}
+
 /// Width of a line's leading blanks, in half-width units: an ideographic space (　) 2, a tab
 /// [`INDENT`], any other space 1; a form feed (a page break) nothing.
 fn lead_width(line: &str) -> usize {
@@ -395,7 +414,7 @@ fn looks_set(widths: &[usize], typical: usize) -> bool {
 /// file costs one pass over its line lengths. A blank line ends a paragraph, and so does a line
 /// with a typed indent ([`typed_indents`]); page-number lines (`- 3 -`, `第3页`) and running
 /// headers ([`page_furniture`]) are left out, of the test too, and a paragraph runs on across
-/// them.
+/// them and the blank lines around them ([`page_breaks`]).
 pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
     // A line of more than this many bytes is wider than any full line of a wrapped text (a
     // character is at most twice as wide as it has bytes). One in ten of them, as a paragraph
@@ -444,13 +463,14 @@ pub(crate) fn unwrap_lines(lines: &[&str]) -> Option<Vec<(usize, String)>> {
     if mid_sentence * 2 <= full.len() {
         return None;
     }
-    // The lines in order, `None` for a blank one; page numbers and running headers left out,
-    // so that a paragraph runs on across a page break, as in a PDF.
+    // The lines in order, `None` for a blank one; page breaks left out, so that a paragraph
+    // runs on across them, as in a PDF.
+    let gone = page_breaks(lines, &furniture);
     let items: Vec<(usize, Option<Line>)> = lines
         .iter()
         .map(|l| l.trim())
         .enumerate()
-        .filter(|&(i, _)| !furniture[i])
+        .filter(|&(i, _)| !gone[i])
         .map(|(i, l)| {
             let line = (!l.is_empty()).then(|| Line {
                 text: l.to_string(),
@@ -606,6 +626,32 @@ mod tests {
         let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
         // The title at the top is no running header, though the header repeats it.
         assert_eq!(texts, [&[header][..], &SHORT[..]].concat());
+    }
+
+    #[test]
+    fn a_paragraph_runs_on_across_a_page_break_and_the_blank_lines_around_it() {
+        // As pdftotext sets a page break: the footer, a form feed, the next page's header.
+        let header = "青石县法治政府建设年度报告";
+        for every in [3, 4, 5] {
+            let lines = paged(&set(&SHORT, 24, 1000), every, |n| {
+                vec![
+                    String::new(),
+                    format!("— {n} —"),
+                    format!("\u{c}{header}"),
+                    String::new(),
+                ]
+            });
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let got = unwrap_lines(&lines).expect("the lines look wrapped");
+            let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+            assert_eq!(texts, SHORT, "a page break every {every} lines");
+        }
+        // A blank line that is no page break still ends a paragraph, even after a full line.
+        let mut lines = set(&SHORT, 24, 1000);
+        lines.insert(3, String::new());
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let got = unwrap_lines(&lines).expect("the lines look wrapped");
+        assert_eq!(got.len(), SHORT.len() + 1);
     }
 
     #[test]
