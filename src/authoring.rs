@@ -130,7 +130,10 @@ pub fn how_it_decides(pack: &Pack, rule: &Rule) -> Vec<String> {
                 );
             }
             if !c.ignore.is_empty() {
-                out.push(format!("Nothing counts inside {}.", patterns(&c.ignore)));
+                out.push(format!(
+                    "Nothing counts inside {}.",
+                    patterns(c.ignore.get())
+                ));
             }
             out.push(if c.forbid {
                 "A gap when anything counts; every place is listed as evidence.".into()

@@ -322,9 +322,13 @@ fn find_part(
     // A combined heading (三、存在的问题及下一步打算) serves both parts: a part left out by
     // the scope stays searchable when its heading also names this part.
     if let Scope::Except(excluded) = &s.scope {
-        for part in excluded.iter().filter_map(|&p| parts.found[p].as_ref()) {
+        for &p in excluded {
+            let Some(part) = parts.found[p].as_ref() else {
+                continue;
+            };
             if let FoundBy::Heading(h) = part.how
                 && heading_matches(report, pack, parts, i, h)
+                && named_apart(report, pack, i, p, h)
             {
                 allowed.extend(&part.blocks);
             }
@@ -409,6 +413,25 @@ fn heading_matches(report: &Report, pack: &Pack, parts: &Parts, rule: usize, blo
         known.set(known.get() | bit);
     }
     named.get() & bit != 0
+}
+
+/// Whether the title of heading `block` names section rules `a` and `b` in words of their own
+/// (存在的问题 | 下一步打算), as a combined heading does: `2025年重点工作` names the plan, and
+/// names the measures only by the same words.
+fn named_apart(report: &Report, pack: &Pack, a: usize, b: usize, block: usize) -> bool {
+    let title = report.blocks[block].heading().map_or("", |h| &h.title);
+    let spans = |rule: usize| -> Vec<std::ops::Range<usize>> {
+        match &pack.rules[rule].check {
+            Check::Section(s) => (s.headings.iter())
+                .flat_map(|re| re.find_iter(title).map(|m| m.range()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let theirs = spans(b);
+    spans(a)
+        .iter()
+        .any(|x| theirs.iter().any(|y| x.end <= y.start || y.end <= x.start))
 }
 
 fn by_heading(
@@ -797,7 +820,7 @@ fn units<'r>(
 /// so that offsets stay the text's and nothing matches inside them.
 fn blank_ignored<'t>(c: &ContentCheck, text: &'t str) -> Cow<'t, str> {
     let mut bytes: Option<Vec<u8>> = None;
-    for re in &c.ignore {
+    for re in c.ignore.get() {
         for m in re.find_iter(text) {
             bytes.get_or_insert_with(|| text.as_bytes().to_vec())[m.range()].fill(b' ');
         }

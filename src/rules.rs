@@ -337,9 +337,10 @@ pub struct SectionCheck {
 
 /// Patterns that may be compiled on first use. A bundled pack's section `fallback` patterns are:
 /// most reports name their parts by headings and never need them, and they cost about a tenth
-/// of a single report's run to compile (bounded gaps such as `[^。]{0,40}`). A bundled pack is
-/// held to compiling by its tests; any other pack's patterns are compiled at load, where an
-/// error can name the file and line.
+/// of a single report's run to compile (bounded gaps such as `[^。]{0,40}`). So are its content
+/// checks' `ignore` patterns, needed only where something matched. A bundled pack is held to
+/// compiling by its tests; any other pack's patterns are compiled at load, where an error can
+/// name the file and line.
 #[derive(Debug, Clone)]
 pub struct LazyPatterns {
     /// The patterns as written, fragments expanded.
@@ -390,7 +391,7 @@ pub struct ContentCheck {
     pub in_headings: bool,
     /// Spans that never count: a match that overlaps one (第一责任人 inside the title of a
     /// regulation studied at a training, 局长 in 局长办公会议) is not a match.
-    pub ignore: Vec<Regex>,
+    pub ignore: LazyPatterns,
     pub if_missing: Status,
     /// One regex that matches wherever any of the patterns could, compiled on first use (see
     /// [`ContentCheck::prefilter`]).
@@ -636,8 +637,8 @@ impl Pack {
     }
 
     /// [`Pack::parse`], with the section fallback patterns compiled on first use when
-    /// `defer_fallback` (a bundled pack: see [`LazyPatterns`]).
-    fn compile_text(text: &str, file: &str, defer_fallback: bool) -> Result<Pack, PackError> {
+    /// `defer_patterns` (a bundled pack: see [`LazyPatterns`]).
+    fn compile_text(text: &str, file: &str, defer_patterns: bool) -> Result<Pack, PackError> {
         let mut sources = Vec::new();
         let raw = load_raw(text, file, &mut sources, &mut Vec::new())?;
         Compiler {
@@ -645,7 +646,7 @@ impl Pack {
             current: 0,
             diagnostics: Vec::new(),
             compiled: Default::default(),
-            defer_fallback,
+            defer_patterns,
         }
         .compile(raw)
     }
@@ -801,7 +802,7 @@ struct Compiler {
     /// Patterns compiled ahead on several threads ([`Compiler::precompile`]), by expanded text.
     compiled: std::collections::HashMap<String, Regex>,
     /// Whether section fallback patterns are compiled on first use (a bundled pack).
-    defer_fallback: bool,
+    defer_patterns: bool,
 }
 
 impl Compiler {
@@ -941,11 +942,16 @@ impl Compiler {
     /// pack), and so of auditing a single report. A pattern that does not expand or compile is
     /// left to [`RuleCx::pattern`], which says why.
     fn precompile(&mut self, rules: &[RawRule], fragments: &BTreeMap<String, String>) {
-        let defer_fallback = self.defer_fallback;
+        let defer_patterns = self.defer_patterns;
         let mut todo: Vec<String> = rules
             .iter()
             .flat_map(|r| {
-                let fallback: &[Spanned<String>] = if defer_fallback { &[] } else { &r.fallback };
+                let (fallback, ignore): (&[Spanned<String>], &[Spanned<String>]) = if defer_patterns
+                {
+                    (&[], &[])
+                } else {
+                    (&r.fallback, &r.ignore)
+                };
                 [
                     &r.headings[..],
                     fallback,
@@ -954,6 +960,7 @@ impl Compiler {
                     &r.statement,
                     &r.about_others,
                     &r.stock,
+                    ignore,
                 ]
                 .into_iter()
                 .flatten()
@@ -1237,10 +1244,11 @@ impl RuleCx<'_> {
         ps.iter().filter_map(|p| self.pattern(p)).collect()
     }
 
-    /// A section's fallback patterns: deferred in a bundled pack (see [`LazyPatterns`]), else
-    /// compiled now. Deferred patterns are still expanded now, so that a fragment error shows.
-    fn fallback(&mut self, ps: &[Spanned<String>]) -> LazyPatterns {
-        if !self.c.defer_fallback {
+    /// A section's fallback or a content check's ignore patterns: deferred in a bundled pack
+    /// (see [`LazyPatterns`]), else compiled now. Deferred patterns are still expanded now, so
+    /// that a fragment error shows.
+    fn deferred(&mut self, ps: &[Spanned<String>]) -> LazyPatterns {
+        if !self.c.defer_patterns {
             return LazyPatterns::compiled(self.patterns(ps));
         }
         let sources = ps.iter().filter_map(|p| self.expanded(p)).collect();
@@ -1326,7 +1334,7 @@ impl RuleCx<'_> {
                     .collect();
                 Check::Section(SectionCheck {
                     headings: self.patterns(&r.headings),
-                    fallback: self.fallback(&r.fallback),
+                    fallback: self.deferred(&r.fallback),
                     levels: r.levels.clone(),
                     leading_parts,
                     until,
@@ -1355,7 +1363,7 @@ impl RuleCx<'_> {
                     within: r.within.unwrap_or_default(),
                     forbid: r.forbid.unwrap_or(false),
                     in_headings: r.in_headings.unwrap_or(true),
-                    ignore: self.patterns(&r.ignore),
+                    ignore: self.deferred(&r.ignore),
                     if_missing: r.if_missing.unwrap_or(Status::Gap),
                 })
             }
