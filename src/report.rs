@@ -285,8 +285,10 @@ static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|[^0-9０-９/-])([0-9０-９]{4})[-/.]([0-9０-９]{1,2})[-/.]([0-9０-９]{1,2})(?:$|[^0-9０-９])",
     )
 });
+/// Words of a page's metadata line; 发表于 and 原创 are a WeChat article's (原创 某县司法
+/// 2024-03-29 18:00 发表于湖南).
 static META_WORDS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"来源|浏览|点击|阅读|字号|作者|发布|分享|打印|编辑"));
+    LazyLock::new(|| re(r"来源|浏览|点击|阅读|字号|作者|发布|分享|打印|编辑|发表于|原创"));
 
 fn date_of(y: &str, m: &str, d: &str) -> Option<Date> {
     Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
@@ -491,6 +493,37 @@ fn heading_marker(t: &str) -> Option<(u8, Option<u32>, usize)> {
     let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let mut m = Marker::new(t);
     match m.peek()? {
+        // `◆ 三、…`, `★（一）…`, `📌 1.…`: symbols that dress a heading up (web and WeChat
+        // articles) before its marker. A caption (`▲图为…`) has no marker after them.
+        c if is_decoration(c) => {
+            m.skip(|c| is_decoration(c) || c.is_whitespace());
+            let (rank, number, len) = heading_marker(&t[m.at..]).filter(|h| h.0 != 7)?;
+            Some((rank, number, m.at + len))
+        }
+        // `㈠`: one character for `（一）`.
+        c @ '㈠'..='㈩' => {
+            m.at += c.len_utf8();
+            let _ = m.eat('、') || m.eat('.');
+            m.spaces();
+            Some((2, Some(c as u32 - '㈠' as u32 + 1), m.at))
+        }
+        // Roman numerals (`Ⅱ、`, `II、`) number the top parts of a few reports, above any `一、`.
+        c @ 'Ⅰ'..='Ⅻ' => {
+            m.at += c.len_utf8();
+            if !(m.eat('、') || m.eat('.')) {
+                return None;
+            }
+            m.spaces();
+            Some((0, Some(c as u32 - 'Ⅰ' as u32 + 1), m.at))
+        }
+        'I' | 'V' | 'X' => {
+            let number = roman_value(m.run(|c| matches!(c, 'I' | 'V' | 'X'), 4)?)?;
+            if !m.eat('、') {
+                return None;
+            }
+            m.spaces();
+            Some((0, Some(number), m.at))
+        }
         '【' => {
             let inner = t.strip_prefix('【')?.trim_end().strip_suffix('】')?;
             let title = !inner.trim().is_empty()
@@ -592,6 +625,25 @@ fn starts_with_year(t: &str) -> bool {
     b.len() >= 7 && b[..4].iter().all(u8::is_ascii_digit) && t[4..].starts_with('年')
 }
 
+/// Symbols that dress up a heading or a line: bullets, geometric shapes, stars, dingbats, emoji.
+fn is_decoration(c: char) -> bool {
+    matches!(c,
+        '\u{2022}'
+        | '\u{25A0}'..='\u{25FF}'
+        | '\u{2600}'..='\u{27BF}'
+        | '\u{2B00}'..='\u{2BFF}'
+        | '\u{1F300}'..='\u{1FAFF}'
+        | '\u{FE0F}')
+}
+
+/// The value of a Roman numeral written in ASCII, one to twelve.
+fn roman_value(s: &str) -> Option<u32> {
+    const NUMERALS: [&str; 12] = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
+    NUMERALS.iter().position(|n| *n == s).map(|i| i as u32 + 1)
+}
+
 /// A reading position at the start of a block, for [`heading_marker`].
 struct Marker<'a> {
     t: &'a str,
@@ -663,7 +715,7 @@ fn heading_title(rest: &str) -> (String, usize) {
         .next()
         .map_or(end, |c| end + c.len_utf8());
     (
-        rest[..end]
+        (rest[..end].trim_end_matches(|c: char| c.is_whitespace() || is_decoration(c)))
             .trim()
             .trim_end_matches([',', '、', '】'])
             .to_string(),
@@ -1395,7 +1447,7 @@ mod tests {
     mod marker_by_regex {
         use super::super::re;
         use crate::normalize::numeral_value;
-        use crate::report::starts_with_year;
+        use crate::report::{roman_value, starts_with_year};
         use regex::Regex;
         use std::sync::LazyLock;
 
@@ -1412,12 +1464,37 @@ mod tests {
         static MARKDOWN_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^(#{1,6})\s+"));
         static BRACKET_MARKER: LazyLock<Regex> =
             LazyLock::new(|| re(r"^【([^【】。]{1,40})】\s*$"));
+        static DECORATION: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r"^[\x{2022}\x{25A0}-\x{25FF}\x{2600}-\x{27BF}\x{2B00}-\x{2BFF}\x{1F300}-\x{1FAFF}\x{FE0F}][\s\x{2022}\x{25A0}-\x{25FF}\x{2600}-\x{27BF}\x{2B00}-\x{2BFF}\x{1F300}-\x{1FAFF}\x{FE0F}]*",
+            )
+        });
+        static IDEOGRAPH_MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"^([㈠-㈩])[、.]?\s*"));
+        static ROMAN_MARKER: LazyLock<Regex> =
+            LazyLock::new(|| re(r"^(?:([Ⅰ-Ⅻ])[、.]|([IVX]{1,4})、)\s*"));
 
         pub fn heading_marker_by_regex(t: &str) -> Option<(u8, Option<u32>, usize)> {
             // Every marker below starts with one of these characters; most blocks start with none, and
             // this test spares them seven anchored regex searches (`char::is_numeric` covers `\d` and
             // the circled numbers).
             let first = t.chars().next()?;
+            if let Some(m) = DECORATION.find(t) {
+                let (rank, number, len) =
+                    heading_marker_by_regex(&t[m.end()..]).filter(|h| h.0 != 7)?;
+                return Some((rank, number, m.end() + len));
+            }
+            if let Some(m) = IDEOGRAPH_MARKER.captures(t) {
+                let c = m[1].chars().next()?;
+                return Some((2, Some(c as u32 - '㈠' as u32 + 1), m[0].len()));
+            }
+            if let Some(m) = ROMAN_MARKER.captures(t) {
+                let number = match (m.get(1), m.get(2)) {
+                    (Some(c), _) => c.as_str().chars().next()? as u32 - 'Ⅰ' as u32 + 1,
+                    (_, Some(ascii)) => roman_value(ascii.as_str())?,
+                    _ => return None,
+                };
+                return Some((0, Some(number), m[0].len()));
+            }
             if !(matches!(first, '#' | '第' | '(' | '【')
                 || first.is_numeric()
                 || "一二三四五六七八九十".contains(first))
@@ -1572,7 +1649,7 @@ mod tests {
         }
         // Every string of up to three characters over what the markers are made of, and many
         // longer ones.
-        let alphabet = "一二十四第部分章()、.: \u{3000}\t13０#①⑳⑴x。万%【】";
+        let alphabet = "一二十四第部分章()、.: \u{3000}\t13０#①⑳⑴x。万%【】◆㈡ⅢIV";
         strings_over(alphabet, 3, 50_000)
             .iter()
             .for_each(|s| check(s));
@@ -1823,6 +1900,30 @@ mod tests {
     }
 
     #[test]
+    fn decorated_ideograph_and_roman_markers_are_read() {
+        let r = Report::parse(
+            "Ⅰ、主要举措\n◆◆ 一、依法决策 ◆◆\n★（一）健全机制\n㈡规范执法\n▲图为培训现场。\nII、存在的问题",
+        );
+        assert_eq!(
+            kinds(&r),
+            [
+                "h0:主要举措",
+                "h1:依法决策",
+                "h2:健全机制",
+                "h2:规范执法",
+                "body",
+                "h0:存在的问题"
+            ]
+        );
+        let numbers: Vec<_> = r.headings().map(|(_, h)| h.number).collect();
+        assert_eq!(numbers, [Some(1), Some(1), Some(1), Some(2), Some(2)]);
+        assert_eq!(
+            kinds(&Report::parse("IIII、x\nVI.5万"))[..],
+            ["body", "body"]
+        );
+    }
+
+    #[test]
     fn an_arabic_heading_may_open_with_a_year() {
         let r = Report::parse("1. 2023年主要举措\n正文。\n2、2024年工作计划\n3.2024年重点任务");
         assert_eq!(
@@ -2064,6 +2165,14 @@ mod tests {
             "首页 > 政务公开\n发布时间：\n2024-03-28\n某县2023年法治政府建设情况报告\n正文。",
         );
         assert_eq!(r.meta.published, Date::new(2024, 3, 28));
+    }
+
+    #[test]
+    fn a_wechat_article_line_dates_the_article() {
+        let r = Report::parse(
+            "原创 某县司法 2024-03-29 18:00 发表于湖南\n某县2023年法治政府建设情况报告\n正文。",
+        );
+        assert_eq!(r.meta.published, Date::new(2024, 3, 29));
     }
 
     #[test]
