@@ -945,6 +945,7 @@ impl Report {
                 markers.push(marker);
             }
         }
+        mark_running_headers(&mut blocks);
         let body_end = trailer_start(&blocks);
         for b in &mut blocks[body_end..] {
             b.kind = BlockKind::Chrome;
@@ -1175,6 +1176,41 @@ fn classify_headings(blocks: &mut [Block], markers: &[Option<(u8, Option<u32>, u
             }
         }
         previous = Some(i);
+    }
+}
+
+/// A running header or footer in a text with a line per paragraph (copied out of a PDF page by
+/// page): a short line that stands next to a page number at two page breaks or more, such as
+/// the report's title repeated on every page. Its first appearance, as the title, has no page
+/// number beside it and stays. (A wrapped text has them taken out with its page breaks.)
+fn mark_running_headers(blocks: &mut [Block]) {
+    let page_numbers: Vec<usize> = (0..blocks.len())
+        .filter(|&i| {
+            blocks[i].kind == BlockKind::Chrome && is_page_number(blocks[i].folded.text.trim())
+        })
+        .collect();
+    if page_numbers.len() < 2 {
+        return;
+    }
+    let mut beside: Vec<(&str, usize)> = Vec::new();
+    for &p in &page_numbers {
+        for j in [p.wrapping_sub(1), p + 1] {
+            if let Some(b) = blocks.get(j).filter(|b| b.kind != BlockKind::Chrome)
+                && b.chars() <= 40
+            {
+                beside.push((b.folded.text.trim(), j));
+            }
+        }
+    }
+    beside.sort_unstable();
+    let mut headers = Vec::new();
+    for run in beside.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() >= 2 {
+            headers.extend(run.iter().map(|&(_, j)| j));
+        }
+    }
+    for j in headers {
+        blocks[j].kind = BlockKind::Chrome;
     }
 }
 
@@ -2165,6 +2201,32 @@ mod tests {
             "首页 > 政务公开\n发布时间：\n2024-03-28\n某县2023年法治政府建设情况报告\n正文。",
         );
         assert_eq!(r.meta.published, Date::new(2024, 3, 28));
+    }
+
+    #[test]
+    fn a_running_header_beside_page_numbers_is_chrome_but_the_title_is_not() {
+        let header = "某县2023年法治政府建设情况报告";
+        let text = format!(
+            "{header}\n一、主要举措\n正文一。\n- 1 -\n{header}\n正文二。\n- 2 -\n{header}\n四、下一步工作打算\n正文三。"
+        );
+        let r = Report::parse(&text);
+        assert_eq!(
+            kinds(&r),
+            [
+                "title",
+                "h1:主要举措",
+                "body",
+                "chrome",
+                "chrome",
+                "body",
+                "chrome",
+                "chrome",
+                "h1:下一步工作打算",
+                "body"
+            ]
+        );
+        let once = Report::parse(&format!("{header}\n正文一。\n- 1 -\n{header}\n正文二。"));
+        assert_eq!(kinds(&once)[3], "body", "one page break: no running header");
     }
 
     #[test]
