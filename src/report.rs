@@ -1297,6 +1297,10 @@ fn completes_sentence(line: &str) -> bool {
         || (glued_number && before_digits.trim_end().ends_with(LINE_CLOSERS))
 }
 
+/// The first half of a title broken after 关于 or the year: `云山县人民政府关于2023年度`.
+static TITLE_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"关于|(?:[0-9]{4}|[一二三四五六七八九〇零○]{4})\s*年度?$"));
+
 fn is_title_candidate(t: &str) -> bool {
     let t = t.trim_start_matches('#').trim();
     t.chars().count() <= 90
@@ -1326,18 +1330,27 @@ fn find_title(blocks: &[Block], body_end: usize) -> Option<Range<usize>> {
         {
             break;
         }
+        // A short line without punctuation that the next line completes: a title broken in
+        // two where neither half names both the rule of law and a report.
+        let broken = |t: &str| t.chars().count() <= 40 && !t.contains(['。', ',', ':', ';']);
         if !is_title_candidate(t) {
+            if let Some(&n) = content.get(k + 1)
+                && n == i + 1
+                && broken(t)
+                && broken(blocks[n].folded.text.trim())
+                && !is_title_candidate(blocks[n].folded.text.trim())
+                && is_title_candidate(&format!("{t}{}", blocks[n].folded.text.trim()))
+            {
+                return Some(i..n + 1);
+            }
             continue;
         }
         let mut start = i;
         if k > 0 {
             let p = content[k - 1];
             let pt = blocks[p].folded.text.trim();
-            if p + 1 == i
-                && pt.chars().count() <= 40
-                && UNIT_SUFFIX.is_match(pt)
-                && !pt.contains(['。', ',', ':', ';'])
-            {
+            // The unit's name above the title, or the title's first half (…关于2023年度).
+            if p + 1 == i && broken(pt) && (UNIT_SUFFIX.is_match(pt) || TITLE_HEAD.is_match(pt)) {
                 start = p;
             }
         }
@@ -2227,6 +2240,23 @@ mod tests {
         );
         let once = Report::parse(&format!("{header}\n正文一。\n- 1 -\n{header}\n正文二。"));
         assert_eq!(kinds(&once)[3], "body", "one page break: no running header");
+    }
+
+    #[test]
+    fn a_title_broken_over_two_lines_is_one_title() {
+        for (a, b) in [
+            ("云山县人民政府关于2023年度", "法治政府建设情况的报告"),
+            ("云山县人民政府关于2023年度法治", "政府建设情况的报告"),
+            ("云山县人民政府关于", "2023年度法治政府建设情况的报告"),
+        ] {
+            let r = Report::parse(&format!("{a}\n{b}\n一、主要举措\n正文。"));
+            assert_eq!(
+                r.meta.title.as_deref(),
+                Some(format!("{a} {b}").as_str()),
+                "{a} / {b}"
+            );
+            assert_eq!(r.meta.year, Some(2023));
+        }
     }
 
     #[test]
