@@ -1253,11 +1253,13 @@ fn numbering_verdict(report: &Report) -> Verdict {
         if h.is_attachment() {
             last.clear();
         }
-        let Some(n) = h.number else { continue };
-        count += 1;
+        // Any heading, numbered or not (a Markdown or Word heading style), closes the levels
+        // below it: the items under the next one start afresh.
         while last.last().is_some_and(|&(r, _)| r > h.rank) {
             last.pop();
         }
+        let Some(n) = h.number else { continue };
+        count += 1;
         let previous = last.last().filter(|&&(r, _)| r == h.rank).map(|&(_, n)| n);
         let expected = previous.map_or(1, |p| p + 1);
         if n != expected {
@@ -1674,6 +1676,12 @@ mod tests {
             [2, 3, 4]
         );
         assert_eq!(verdict(&p, "没有标题。", "n").status, Status::Skip);
+        let unnumbered = "# 甲\n（一）子\n（二）子\n# 乙\n（一）子";
+        assert_eq!(
+            verdict(&p, unnumbered, "n").status,
+            Status::Pass,
+            "an unnumbered heading closes the levels below it"
+        );
         let attached =
             "一、甲\n二、乙\n三、丙\n2025年2月18日\n附件\n述法情况\n一、县委书记\n二、县长";
         assert_eq!(

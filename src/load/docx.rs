@@ -6,7 +6,8 @@
 //! comments live in parts of their own and are never opened; deleted text (tracked changes),
 //! field instructions, hidden text and the VML fallback copies of text boxes are skipped.
 //! Styles (`word/styles.xml`) and numbering definitions (`word/numbering.xml`) are read only to
-//! work out list numbers. Every part is read through a size limit, so a ZIP bomb is an error,
+//! work out list numbers and heading levels (a heading style without a number is written as a
+//! Markdown heading, `## …`). Every part is read through a size limit, so a ZIP bomb is an error,
 //! not an out-of-memory crash, and nothing here panics on bad input.
 
 use std::collections::HashMap;
@@ -444,6 +445,20 @@ fn check_root(xml: &str, part: &str) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------------
 // Styles
 
+/// The outline level of a built-in heading style by its name (`heading 2` → 1; Word writes the
+/// English names whatever the language of its interface, WPS sometimes `标题 2`).
+fn heading_level(name: &str) -> Option<u8> {
+    let name = name.trim().to_lowercase();
+    let n = name
+        .strip_prefix("heading")
+        .or_else(|| name.strip_prefix("标题"))?
+        .trim();
+    n.parse::<u8>()
+        .ok()
+        .filter(|n| (1..=9).contains(n))
+        .map(|n| n - 1)
+}
+
 #[derive(Debug, Default)]
 struct Styles {
     by_id: HashMap<String, Style>,
@@ -456,9 +471,29 @@ struct Style {
     based_on: Option<String>,
     num_id: Option<u32>,
     ilvl: Option<u8>,
+    /// The outline level (0 for `heading 1`) of a heading style: by its name, or its
+    /// `w:outlineLvl`.
+    outline: Option<u8>,
 }
 
 impl Styles {
+    /// The outline level a style gives its paragraphs, inherited through `w:basedOn`.
+    /// A style that styles.xml does not define (or a package without one) is read by its id,
+    /// which Word makes of the English name (`Heading2`).
+    fn outline(&self, id: Option<&str>) -> Option<u8> {
+        let mut current = id;
+        for _ in 0..32 {
+            let Some(style) = current.and_then(|id| self.by_id.get(id)) else {
+                return current.and_then(heading_level);
+            };
+            if style.outline.is_some() {
+                return style.outline;
+            }
+            current = style.based_on.as_deref();
+        }
+        None
+    }
+
     /// The list (numId) and level a style gives its paragraphs, inherited through `w:basedOn`.
     fn numbering(&self, id: Option<&str>) -> (Option<u32>, Option<u8>) {
         let (mut num_id, mut ilvl) = (None, None);
@@ -516,6 +551,12 @@ fn parse_styles(xml: &str, part: &str, limits: Limits) -> Result<Styles, String>
                 } else if let Some((_, style)) = current.as_mut() {
                     if path_ends(&stack, &["w:style", "w:basedOn"]) {
                         style.based_on = attr(e, "val");
+                    } else if path_ends(&stack, &["w:style", "w:name"]) {
+                        style.outline = style
+                            .outline
+                            .or(attr(e, "val").and_then(|n| heading_level(&n)));
+                    } else if path_ends(&stack, &["w:style", "w:pPr", "w:outlineLvl"]) {
+                        style.outline = int_attr(e, "val").filter(|&l: &u8| l < 9);
                     } else if path_ends(&stack, &["w:style", "w:pPr", "w:numPr", "w:numId"]) {
                         style.num_id = int_attr(e, "val");
                     } else if path_ends(&stack, &["w:style", "w:pPr", "w:numPr", "w:ilvl"]) {
@@ -1072,6 +1113,8 @@ enum Tag {
 struct Para {
     text: String,
     style: Option<String>,
+    /// `w:outlineLvl` set on the paragraph itself.
+    outline: Option<u8>,
     num_id: Option<u32>,
     ilvl: Option<u8>,
     /// The paragraph mark is a tracked deletion: the text joins the next paragraph.
@@ -1179,6 +1222,12 @@ impl DocReader<'_> {
                 "pStyle" if parent == Some(Tag::PPr) => {
                     if let Some(p) = self.paras.last_mut() {
                         p.style = attr(e, "val");
+                    }
+                    Tag::Other
+                }
+                "outlineLvl" if parent == Some(Tag::PPr) => {
+                    if let Some(p) = self.paras.last_mut() {
+                        p.outline = int_attr(e, "val");
                     }
                     Tag::Other
                 }
@@ -1359,7 +1408,21 @@ impl DocReader<'_> {
         }
         let carry = std::mem::take(self.carry_mut());
         let marker = self.lists.marker(p.style.as_deref(), p.num_id, p.ilvl);
-        let mut text = marker.unwrap_or_default();
+        // A heading by its style, with no number Word shows: written as a Markdown heading of
+        // its level, as the report parser reads one (`## 存在的问题和原因`). Not in a table.
+        let outline = p
+            .outline
+            .or_else(|| self.lists.styles.outline(p.style.as_deref()))
+            .filter(|&l| l < 6);
+        let in_cell = matches!(self.frames.last(), Some(Frame::Cell { .. }));
+        let empty = carry.trim().is_empty() && p.text.trim().is_empty();
+        let mut text = match (marker, outline) {
+            (Some(marker), _) => marker,
+            (None, Some(level)) if !in_cell && !empty => {
+                format!("{} ", "#".repeat(level as usize + 1))
+            }
+            _ => String::new(),
+        };
         text.push_str(&carry);
         text.push_str(&p.text);
         self.emit(text);
@@ -1779,6 +1842,44 @@ mod tests {
                 // num 4 shares abstract 1 with num 2 and has no override: it continues num 2's list.
                 "（三）e",
                 "三、丙",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_heading_style_without_a_number_is_a_markdown_heading() {
+        let styles = format!(
+            concat!(
+                "{}<w:styles xmlns:w=\"{}\">",
+                r#"<w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 2"/><w:basedOn w:val="a"/></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="Mine"><w:basedOn w:val="2"/></w:style>"#,
+                r#"<w:style w:type="paragraph" w:styleId="Lvl"><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>"#,
+                "</w:styles>"
+            ),
+            DECL, W
+        );
+        let body = [
+            sp("Lvl", "存在的问题和原因"),
+            sp("2", "原因分析"),
+            sp("Mine", "继承"),
+            sp("Heading3", "未定义的样式"),
+            r#"<w:p><w:pPr><w:outlineLvl w:val="1"/></w:pPr><w:r><w:t>段落级别</w:t></w:r></w:p>"#
+                .into(),
+            sp("a", "正文"),
+            sp("Title", "标题"),
+        ]
+        .concat();
+        assert_eq!(
+            read(&body, &[("word/styles.xml", &styles)]),
+            [
+                "# 存在的问题和原因",
+                "## 原因分析",
+                "## 继承",
+                "### 未定义的样式",
+                "## 段落级别",
+                "正文",
+                "标题"
             ]
         );
     }
