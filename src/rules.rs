@@ -946,12 +946,9 @@ impl Compiler {
         let mut todo: Vec<String> = rules
             .iter()
             .flat_map(|r| {
-                let (fallback, ignore): (&[Spanned<String>], &[Spanned<String>]) = if defer_patterns
-                {
-                    (&[], &[])
-                } else {
-                    (&r.fallback, &r.ignore)
-                };
+                let fallback: &[Spanned<String>] = if defer_patterns { &[] } else { &r.fallback };
+                let deferred_ignore = defer_patterns && r.forbid == Some(true);
+                let ignore: &[Spanned<String>] = if deferred_ignore { &[] } else { &r.ignore };
                 [
                     &r.headings[..],
                     fallback,
@@ -1363,7 +1360,14 @@ impl RuleCx<'_> {
                     within: r.within.unwrap_or_default(),
                     forbid: r.forbid.unwrap_or(false),
                     in_headings: r.in_headings.unwrap_or(true),
-                    ignore: self.deferred(&r.ignore),
+                    // A forbid check's ignore patterns are needed only where something forbidden
+                    // matched, which is rare: deferred in a bundled pack. A required check's are
+                    // needed in nearly every report: compiled with the others, in parallel.
+                    ignore: if r.forbid == Some(true) {
+                        self.deferred(&r.ignore)
+                    } else {
+                        LazyPatterns::compiled(self.patterns(&r.ignore))
+                    },
                     if_missing: r.if_missing.unwrap_or(Status::Gap),
                 })
             }
