@@ -1460,19 +1460,7 @@ mod tests {
     fn a_heading_that_fills_its_line_keeps_its_title_in_a_wrapped_text() {
         // 28 characters a line; the heading ends no sentence and is as wide as a full line, the
         // paragraph under it opens with a typed indent.
-        let text = [
-            "青石县市场监管局法治政府建设情况报告",
-            "一、主要举措和成效",
-            "　　县市场监管局坚持依法行政，全年审查行政规范性文件十二",
-            "件，办理行政复议案件九件，纠正错误行政行为两件，开展执法",
-            "案卷评查三轮，评查案卷一百零六卷，组织执法人员培训四期，",
-            "培训执法人员两百余人次。",
-            "二、党政主要负责人履行推进法治建设第一责任人职责情况",
-            "　　局党组书记、局长认真履行推进法治建设第一责任人的职责，",
-            "主持召开专题会议研究法治建设工作五次，带头旁听庭审一次，在年",
-            "终述职中同步述法，接受干部职工监督。",
-        ]
-        .join("\n");
+        let text = crate::wrap::UNDER_A_FULL_HEADING.join("\n");
         let report = Report::parse(&text);
         let (i, h) = report.headings().nth(1).expect("the second heading");
         assert_eq!(h.title, "党政主要负责人履行推进法治建设第一责任人职责情况");

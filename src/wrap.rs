@@ -528,6 +528,22 @@ pub(crate) fn paragraphs<K: Copy>(
     out
 }
 
+/// A text wrapped at 28 characters a line whose second heading fills its line and ends no
+/// sentence, with a typed indent under it (tests here and in `report`).
+#[cfg(test)]
+pub(crate) const UNDER_A_FULL_HEADING: [&str; 10] = [
+    "青石县市场监管局法治政府建设情况报告",
+    "一、主要举措和成效",
+    "　　县市场监管局坚持依法行政，全年审查行政规范性文件十二",
+    "件，办理行政复议案件九件，纠正错误行政行为两件，开展执法",
+    "案卷评查三轮，评查案卷一百零六卷，组织执法人员培训四期，",
+    "培训执法人员两百余人次。",
+    "二、党政主要负责人履行推进法治建设第一责任人职责情况",
+    "　　局党组书记、局长认真履行推进法治建设第一责任人的职责，",
+    "主持召开专题会议研究法治建设工作五次，带头旁听庭审一次，在年",
+    "终述职中同步述法，接受干部职工监督。",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -720,18 +736,7 @@ mod tests {
         // 28 characters a line. The heading fills its line and ends no sentence; the first line
         // under it, a comma squeezed in at its end, is too wide to look indented: only the typed
         // indent tells it starts a paragraph.
-        let lines = [
-            "青石县市场监管局法治政府建设情况报告",
-            "一、主要举措和成效",
-            "　　县市场监管局坚持依法行政，全年审查行政规范性文件十二",
-            "件，办理行政复议案件九件，纠正错误行政行为两件，开展执法",
-            "案卷评查三轮，评查案卷一百零六卷，组织执法人员培训四期，",
-            "培训执法人员两百余人次。",
-            "二、党政主要负责人履行推进法治建设第一责任人职责情况",
-            "　　局党组书记、局长认真履行推进法治建设第一责任人的职责，",
-            "主持召开专题会议研究法治建设工作五次，带头旁听庭审一次，在年",
-            "终述职中同步述法，接受干部职工监督。",
-        ];
+        let lines = UNDER_A_FULL_HEADING;
         let got = unwrap_lines(&lines).expect("the lines look wrapped");
         let firsts: Vec<usize> = got.iter().map(|(i, _)| *i).collect();
         assert_eq!(firsts, [0, 1, 2, 6, 7]);
