@@ -1237,7 +1237,8 @@ fn mark_attachments(blocks: &mut [Block]) {
             continue;
         }
         let text = blocks[i].folded.text.trim();
-        if DATE_LINE.is_match(text) {
+        // Every date line ends with 日: most blocks are passed over without the regex.
+        if text.ends_with('日') && DATE_LINE.is_match(text) {
             signed = true;
         } else if signed && let Some(c) = ATTACHMENT.captures(text) {
             let on_the_line = c.get(1).is_some_and(|t| !t.as_str().is_empty());
