@@ -945,7 +945,22 @@ impl Report {
                 markers.push(marker);
             }
         }
-        mark_running_headers(&mut blocks);
+        // A running header or footer in a text read a line per paragraph (a PDF copied page
+        // by page), as a wrapped text has them taken out with its page breaks: the same short
+        // line beside a page number at two page breaks or more (the title on every page; its
+        // first appearance, with no page number beside it, stays). Asked only of a text with
+        // two page-number lines or more.
+        let page_numbers = (blocks.iter())
+            .filter(|b| b.kind == BlockKind::Chrome && is_page_number(b.folded.text.trim()))
+            .count();
+        if paragraphs.is_none() && page_numbers >= 2 {
+            let furniture = crate::wrap::page_furniture(&lines);
+            for b in &mut blocks {
+                if furniture.get(b.line - 1) == Some(&true) {
+                    b.kind = BlockKind::Chrome;
+                }
+            }
+        }
         let body_end = trailer_start(&blocks);
         for b in &mut blocks[body_end..] {
             b.kind = BlockKind::Chrome;
@@ -1176,41 +1191,6 @@ fn classify_headings(blocks: &mut [Block], markers: &[Option<(u8, Option<u32>, u
             }
         }
         previous = Some(i);
-    }
-}
-
-/// A running header or footer in a text with a line per paragraph (copied out of a PDF page by
-/// page): a short line that stands next to a page number at two page breaks or more, such as
-/// the report's title repeated on every page. Its first appearance, as the title, has no page
-/// number beside it and stays. (A wrapped text has them taken out with its page breaks.)
-fn mark_running_headers(blocks: &mut [Block]) {
-    let page_numbers: Vec<usize> = (0..blocks.len())
-        .filter(|&i| {
-            blocks[i].kind == BlockKind::Chrome && is_page_number(blocks[i].folded.text.trim())
-        })
-        .collect();
-    if page_numbers.len() < 2 {
-        return;
-    }
-    let mut beside: Vec<(&str, usize)> = Vec::new();
-    for &p in &page_numbers {
-        for j in [p.wrapping_sub(1), p + 1] {
-            if let Some(b) = blocks.get(j).filter(|b| b.kind != BlockKind::Chrome)
-                && b.chars() <= 40
-            {
-                beside.push((b.folded.text.trim(), j));
-            }
-        }
-    }
-    beside.sort_unstable();
-    let mut headers = Vec::new();
-    for run in beside.chunk_by(|a, b| a.0 == b.0) {
-        if run.len() >= 2 {
-            headers.extend(run.iter().map(|&(_, j)| j));
-        }
-    }
-    for j in headers {
-        blocks[j].kind = BlockKind::Chrome;
     }
 }
 

@@ -298,7 +298,7 @@ fn starts_with_label(line: &str) -> bool {
 /// line at two page breaks or more. A line is at a page break when it holds a form feed (as
 /// `pdftotext` starts a page) or only blank lines part it from a page-number line or a form
 /// feed.
-fn page_furniture(lines: &[&str]) -> Vec<bool> {
+pub(crate) fn page_furniture(lines: &[&str]) -> Vec<bool> {
     // The first line of a walk that holds text or a form feed.
     fn stop(
         mut walk: impl Iterator<Item = usize>,
